@@ -1,0 +1,135 @@
+"""The command line: a thin typer layer over the library; `main` maps domain errors to exit codes."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from advisor import __version__
+from advisor.errors import AdvisorError, RulesError
+
+app = typer.Typer(
+    name="advisor",
+    help="Choose PyTorch or TensorFlow for a deep-learning project, with reasons; then generate it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Work with rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+AnswerOption = Annotated[
+    list[str] | None,
+    typer.Option("--answer", "-a", metavar="KEY=VALUE", help="Answer a question, e.g. deploy=server. Repeatable."),
+]
+AnswersFileOption = Annotated[
+    Path | None,
+    typer.Option("--answers", metavar="FILE", help="YAML or JSON file mapping question ids to choices."),
+]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", metavar="DIR", help="Extra rule directory layered on the built-ins. Repeatable."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"advisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+@app.command()
+def questions(as_json: JsonOption = False) -> None:
+    """List the questions: ids, prompts, choices, defaults and when each is asked."""
+    from advisor.resources import rules_dir
+    from advisor.questions import load_questionnaire
+
+    questionnaire = load_questionnaire(rules_dir())
+    if as_json:
+        data = [
+            {
+                "id": q.id,
+                "prompt": q.prompt,
+                "help": q.help,
+                "choices": [{"value": c.value, "help": c.help} for c in q.choices],
+                "default": q.default,
+                "when": q.when.describe() if q.when else None,
+            }
+            for q in questionnaire.questions
+        ]
+        print(json.dumps(data, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"advisor questions (rules {questionnaire.version})", show_lines=True)
+    for column in ("id", "question", "choices (default in bold)", "asked when"):
+        table.add_column(column)
+    for q in questionnaire.questions:
+        choices = "\n".join(
+            (f"[bold]{c.value}[/bold]" if c.value == q.default else c.value) + f" [dim]- {c.help}[/dim]"
+            for c in q.choices
+        )
+        table.add_row(q.id, q.prompt, choices, q.when.describe() if q.when else "always")
+    Console().print(table)
+
+
+@app.command()
+def recommend(
+    answer: AnswerOption = None,
+    answers: AnswersFileOption = None,
+    rules: RulesOption = None,
+    as_json: JsonOption = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Also show every rule, matched or not, and why.")] = False,
+) -> None:
+    """Recommend PyTorch or TensorFlow for your answers, and explain why."""
+    from advisor.answers import collect
+    from advisor.engine import recommend as run_engine
+    from advisor.report import print_recommendation, recommendation_dict
+    from advisor.rules import load_ruleset
+
+    ruleset = load_ruleset(rules or [])
+    provided, _project = collect(ruleset.questionnaire, answer or [], answers)
+    rec = run_engine(ruleset, provided)
+    if as_json:
+        print(json.dumps(recommendation_dict(rec), indent=2))
+    else:
+        print_recommendation(rec, ruleset.questionnaire, explain=explain)
+
+
+@rules_app.command("check")
+def rules_check(rules: RulesOption = None) -> None:
+    """Validate the built-in rules and any --rules DIR; exit 1 listing every problem."""
+    from advisor.rules import load_ruleset
+
+    ruleset = load_ruleset(rules or [])
+    print(
+        f"ok: {len(ruleset.questionnaire.questions)} questions, {len(ruleset.preferences)} preferences, "
+        f"{len(ruleset.constraints)} constraints (rules {ruleset.version}) from "
+        + ", ".join(ruleset.sources)
+    )
+
+
+def main() -> None:
+    """Entry point: every domain error becomes a one-line message and its exit code, never a traceback."""
+    try:
+        app()  # standalone: click reports its own usage errors with exit 2
+    except AdvisorError as error:
+        if isinstance(error, RulesError):
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+        else:
+            print(f"error: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
