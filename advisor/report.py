@@ -69,23 +69,21 @@ def recommendation_dict(rec: Recommendation, trace: bool = True) -> dict:
 def print_recommendation(rec: Recommendation, questionnaire: Questionnaire, explain: bool = False) -> None:
     from rich.console import Console, Group
     from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
 
     console = Console()
     facts = rec.facts
     body: list = []
     top = max(max(rec.scores.values()), 1)
-    scores = Table.grid(padding=(0, 1))
+    width = max(len(label(framework)) for framework in rec.scores)
     for framework, score in sorted(rec.scores.items(), key=lambda item: -item[1]):
+        picked = framework == rec.framework
         filled = round(20 * max(score, 0) / top)
         ruled_out = " (ruled out)" if framework in rec.evaluation.excluded else ""
-        scores.add_row(
-            Text(label(framework), style="bold" if framework == rec.framework else ""),
-            Text("█" * filled + "·" * (20 - filled), style="green" if framework == rec.framework else "dim"),
-            Text(f"{score:g}{ruled_out}"),
-        )
-    body.append(scores)
+        line = Text(label(framework).ljust(width + 1), style="bold" if picked else "")
+        line.append("█" * filled + "·" * (20 - filled), style="green" if picked else "dim")
+        line.append(f" {score:g}{ruled_out}")
+        body.append(line)
     body.append(Text(f"margin {rec.margin:g} · confidence {rec.confidence} · rules {rec.ruleset_version}"))
     if rec.reasons:
         body.append(Text("\nWhy", style="bold"))
@@ -136,3 +134,56 @@ def print_trace(rec: Recommendation, console) -> None:
         detail = outcome.result.text if outcome.matched else "; ".join(outcome.result.why_not())
         table.add_row(outcome.rule.id, outcome.kind, "yes" if outcome.matched else "no", detail)
     console.print(table)
+
+
+def print_generated(plan, path) -> None:
+    from rich.console import Console
+
+    console = Console()
+    rec = plan.recommendation
+    settings = plan.settings
+    if plan.override:
+        pick = f"{label(plan.framework)} (your choice; advisor recommended {label(rec.framework)})"
+    elif settings.framework_choice == "auto":
+        pick = f"{label(plan.framework)} (recommended, confidence {rec.confidence})"
+    else:
+        pick = f"{label(plan.framework)} (your choice, also the recommendation)"
+    console.print(f"[green]Created[/green] {path}")
+    console.print(f"  framework: {pick}")
+    console.print(f"  project:   {settings.slug} (package {settings.package}), task template {plan.context['task']}")
+    note = plan.context["_advisor"]["task_note"]
+    if note:
+        console.print(f"  [yellow]note:[/yellow] {note}")
+    if rec.facts.defaulted:
+        console.print(
+            "  defaulted: " + ", ".join(f"{q}={rec.facts.answers[q]}" for q in rec.facts.defaulted), style="dim"
+        )
+    console.print("  decision record: docs/DECISION.md; replay: .advisor/answers.yaml")
+    console.print("\nNext:")
+    console.print(f"  cd {path}")
+    console.print("  pip install -e \".[dev]\"      # README.md has the install command for your hardware", markup=False)
+    console.print(f"  advisor smoke {path}")
+
+
+def print_smoke(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    data = report.to_dict()
+    notable = [t for t in report.tests if t.outcome != "passed"]
+    if notable:
+        table = Table(show_lines=False)
+        for column in ("test", "outcome", "reason"):
+            table.add_column(column, overflow="fold")
+        for test in notable:
+            style = "yellow" if test.outcome == "skipped" else "red"
+            table.add_row(test.name, f"[{style}]{test.outcome}[/{style}]", test.message)
+        console.print(table)
+    verdict = "[green]smoke OK[/green]" if report.ok else "[red]smoke FAILED[/red]"
+    console.print(
+        f"{verdict}: {data['passed']} passed, {data['failed']} failed, {data['skipped']} skipped "
+        f"in {data['duration_s']:.1f}s ({report.project}, {report.python})"
+    )
+    if not report.tests:
+        console.print(report.output[-2000:], markup=False)

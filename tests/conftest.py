@@ -8,6 +8,8 @@ import pytest
 from advisor.rules import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
+FRAMEWORKS = ["pytorch", "tensorflow"]
+TASKS = ["vision", "nlp", "tabular"]
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +34,17 @@ def run_advisor(*args: str, cwd: Path | None = None, input: str | None = None, e
 @pytest.fixture
 def advisor_cli():
     return run_advisor
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """One project per framework x task, generated through the CLI on default answers otherwise."""
+    root = tmp_path_factory.mktemp("generated")
+    projects = {}
+    for framework in FRAMEWORKS:
+        for task in TASKS:
+            target = root / f"{framework}-{task}"
+            result = run_advisor("new", str(target), "--framework", framework, "-a", f"task={task}", "--no-input")
+            assert result.returncode == 0, result.stderr
+            projects[framework, task] = target
+    return projects

@@ -1,0 +1,50 @@
+{%- set marker = {"nvidia": "cuda", "amd": "rocm", "apple": "mps", "intel": "xpu", "tpu": "tpu"}.get(cookiecutter.hardware) -%}
+"""The target hardware ({{ cookiecutter.hardware }}) is usable, and a training step runs on it."""
+
+import pytest
+import torch
+
+from {{ cookiecutter.package }}.data import make_loaders
+from {{ cookiecutter.package }}.device import TARGET_HARDWARE, accelerator_status, select_device
+from {{ cookiecutter.package }}.model import build_model
+from {{ cookiecutter.package }}.train import train_step
+{% if not marker %}
+
+@pytest.mark.smoke
+def test_cpu_device_runs_a_training_step(cpu_config):
+    assert TARGET_HARDWARE == "cpu"
+    assert accelerator_status().available
+    device = select_device("cpu")
+    loaders = make_loaders(cpu_config, device)
+    model = build_model(loaders.cfg).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    loss = train_step(model, next(iter(loaders.train)), optimizer, torch.amp.GradScaler("cuda", enabled=False), device)
+    assert torch.isfinite(loss)
+{%- else %}
+
+@pytest.mark.smoke
+@pytest.mark.{{ marker }}
+def test_target_accelerator_is_available():
+    """Fails (not skips) on a machine without the target accelerator, saying what to fix."""
+    status = accelerator_status()
+    assert status.available, (
+        f"target hardware {TARGET_HARDWARE!r}: expected {status.expected}, found {status.found}. "
+        f"Likely fix: {status.fix}"
+    )
+
+
+@pytest.mark.smoke
+@pytest.mark.{{ marker }}
+def test_training_step_on_target_accelerator(cpu_config):
+    if not accelerator_status().available:
+        pytest.skip("target accelerator missing: see test_target_accelerator_is_available for the fix")
+    device = select_device("auto")
+    loaders = make_loaders(cpu_config, device)
+    model = build_model(loaders.cfg).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    amp = device.type == "cuda"  # exercise mixed precision where training uses it
+    scaler = torch.amp.GradScaler("cuda", enabled=amp)
+    loss = train_step(model, next(iter(loaders.train)), optimizer, scaler, device, amp)
+    assert torch.isfinite(loss)
+    assert next(model.parameters()).device.type == device.type
+{%- endif %}

@@ -1,0 +1,1 @@
+{% include cookiecutter.framework ~ "/launch_multi_gpu.sh" -%}

@@ -1,0 +1,1 @@
+{% include cookiecutter.framework ~ "/export.py" -%}

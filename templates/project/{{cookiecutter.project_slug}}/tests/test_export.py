@@ -1,0 +1,1 @@
+{% include cookiecutter.framework ~ "/tests/test_export.py" -%}
