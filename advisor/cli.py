@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from advisor import __version__
-from advisor.errors import AdvisorError, Aborted, RulesError
+from advisor.errors import AdvisorError, Aborted, InputError, RulesError
 
 app = typer.Typer(
     name="advisor",
@@ -112,22 +112,59 @@ def recommend(
         print_recommendation(rec, ruleset.questionnaire, explain=explain)
 
 
+FrameworkOption = Annotated[
+    str | None, typer.Option(help="auto (the recommendation), pytorch or tensorflow.", show_default="auto")
+]
+NameOption = Annotated[str | None, typer.Option(help="Project name (default: DIR's name).")]
+DescriptionOption = Annotated[str | None, typer.Option(help="One-line description.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-empty DIR, over same-named files.")]
+
+
 @app.command()
 def new(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the project.")],
-    framework: Annotated[
-        str | None,
-        typer.Option(help="auto (the recommendation), pytorch or tensorflow.", show_default="auto"),
-    ] = None,
+    framework: FrameworkOption = None,
     answer: AnswerOption = None,
     answers: AnswersFileOption = None,
     rules: RulesOption = None,
-    name: Annotated[str | None, typer.Option(help="Project name (default: DIR's name).")] = None,
-    description: Annotated[str | None, typer.Option(help="One-line description.")] = None,
+    name: NameOption = None,
+    description: DescriptionOption = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; unanswered questions take defaults.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty DIR, over same-named files.")] = False,
+    force: ForceOption = False,
 ) -> None:
-    """Generate a ready-to-train project for your answers (recommended framework unless --framework)."""
+    """Generate a ready-to-train project; on a terminal, asks what the flags did not answer."""
+    if no_input:
+        interactive = False
+    elif sys.stdin.isatty():
+        interactive = True
+    elif answers is not None:
+        interactive = False  # a script that passed an answers file: take defaults for the rest
+    else:
+        from advisor.wizard import NOT_A_TERMINAL
+
+        raise InputError(NOT_A_TERMINAL)
+    _create_project(directory, framework, answer, answers, rules, name, description, force, interactive)
+
+
+@app.command()
+def wizard(
+    directory: Annotated[Path | None, typer.Argument(metavar="[DIR]", help="Where to create the project (asked if omitted).")] = None,
+    framework: FrameworkOption = None,
+    answer: AnswerOption = None,
+    answers: AnswersFileOption = None,
+    rules: RulesOption = None,
+    name: NameOption = None,
+    description: DescriptionOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Answer the questions interactively, see the recommendation explained, and get a project."""
+    from advisor.wizard import require_terminal
+
+    require_terminal()
+    _create_project(directory, framework, answer, answers, rules, name, description, force, interactive=True)
+
+
+def _create_project(directory, framework, answer, answers, rules, name, description, force, interactive) -> None:
     from advisor.answers import collect
     from advisor.context import plan_generation
     from advisor.engine import recommend as run_engine
@@ -136,14 +173,20 @@ def new(
     from advisor.report import print_generated
     from advisor.rules import load_ruleset
 
-    # Until the wizard lands, `new` never prompts: it behaves as --no-input.
     ruleset = load_ruleset(rules or [])
     provided, stored = collect(ruleset.questionnaire, answer or [], answers)
-    settings = project_settings(
-        name if name is not None else stored.get("name", directory.resolve().name),
-        description if description is not None else stored.get("description"),
-        framework if framework is not None else stored.get("framework"),
-    )
+    if interactive:
+        from advisor.wizard import run_wizard
+
+        choices = run_wizard(ruleset, provided, stored, directory, framework, name, description, force)
+        provided, directory = choices.answers, choices.directory
+        settings = project_settings(choices.name, choices.description, choices.framework)
+    else:
+        settings = project_settings(
+            name if name is not None else stored.get("name", directory.resolve().name),
+            description if description is not None else stored.get("description"),
+            framework if framework is not None else stored.get("framework"),
+        )
     check_destination(directory, force)
     plan = plan_generation(run_engine(ruleset, provided), settings)
     try:
@@ -151,6 +194,10 @@ def new(
     except KeyboardInterrupt:
         raise Aborted() from None
     print_generated(plan, path)
+    if interactive:
+        from advisor.wizard import finish_wizard
+
+        finish_wizard(plan, path, directory, provided)
 
 
 @app.command()
@@ -177,6 +224,21 @@ def smoke(
         print_smoke(report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def doctor(
+    directory: Annotated[
+        Path | None, typer.Argument(metavar="[DIR]", help="A generated project to check this machine against.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Report this machine (OS, Python, CPU, GPUs, frameworks) with verdicts and exact fix commands."""
+    from advisor.doctor import run_doctor
+
+    code = run_doctor(directory, as_json=as_json)
+    if code:
+        raise typer.Exit(code)
 
 
 @rules_app.command("check")

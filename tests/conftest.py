@@ -24,6 +24,7 @@ def run_advisor(*args: str, cwd: Path | None = None, input: str | None = None, e
         [sys.executable, "-m", "advisor", *args],
         cwd=cwd,
         input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
         capture_output=True,
         text=True,
         env=full_env,
