@@ -156,3 +156,19 @@ def test_without_a_terminal_exits_2_at_once(tmp_path, command):
     assert result.returncode == 2
     assert "pass --no-input" in result.stderr and "--answers FILE" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_hardware_default_comes_from_detection(tmp_path):
+    """With an NVIDIA GPU visible (a fake nvidia-smi on PATH), Enter on the hardware question picks nvidia."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    tool = bin_dir / "nvidia-smi"
+    tool.write_text("#!/bin/sh\necho 'NVIDIA H100 80GB HBM3, 550.54.15, 81559, 9.0'\n")
+    tool.chmod(0o755)
+    work = tmp_path / "work"
+    work.mkdir()
+    child = spawn(work, "wizard", env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    answer_questions(child)
+    tail = finish(child)
+    assert child.exitstatus == 0
+    assert "--answer hardware=nvidia" in " ".join(tail.split())
