@@ -7,8 +7,6 @@ settings `advisor new` stores for replay (name, description, framework); `recomm
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import yaml
-
 from advisor.errors import InputError
 from advisor.questions import Questionnaire
 
@@ -29,6 +27,8 @@ def parse_answer_flags(flags: Iterable[str]) -> dict[str, str]:
 
 def read_answers_file(path: Path) -> dict:
     """Read a YAML/JSON mapping; a missing, unreadable or malformed file is an InputError naming it."""
+    import yaml
+
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

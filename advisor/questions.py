@@ -8,11 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from advisor.conditions import Condition, ConditionProblem, matches, parse_condition
 from advisor.errors import InputError, RulesError
-from advisor.yamlfile import line_of, load_yaml, describe_yaml_error
+from advisor.yamlfile import YamlProblem, line_of, load_yaml
 
 QUESTIONS_FILE = "questions.yaml"
 
@@ -117,8 +115,8 @@ def load_questionnaire(rules_dir: Path) -> Questionnaire:
         data = load_yaml(path)
     except OSError as error:
         raise RulesError([f"{path}: cannot read: {error.strerror}"]) from None
-    except yaml.YAMLError as error:
-        raise RulesError([describe_yaml_error(path, error)]) from None
+    except YamlProblem as problem:
+        raise RulesError([str(problem)]) from None
     problems: list[str] = []
     if not isinstance(data, Mapping):
         raise RulesError([f"{path}: must be a mapping with version, frameworks and questions"])

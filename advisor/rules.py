@@ -10,13 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from advisor.conditions import Condition, ConditionProblem, parse_condition
 from advisor.errors import InputError, RulesError
 from advisor.questions import QUESTIONS_FILE, Questionnaire, load_questionnaire
 from advisor.resources import rules_dir as builtin_rules_dir
-from advisor.yamlfile import line_of, load_yaml, describe_yaml_error
+from advisor.yamlfile import YamlProblem, line_of, load_yaml
 
 EFFECTS = ("exclude", "caveat")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -64,28 +62,41 @@ class RuleSet:
 
 def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
     """The built-in rules plus each user directory, in order. Raises RulesError with every problem."""
+    from advisor import cache
+
     base = builtin_rules_dir()
-    questionnaire = load_questionnaire(base)
     dirs = [base]
     for extra in extra_dirs:
         path = Path(extra)
         if not path.is_dir():
             raise InputError(f"--rules: '{extra}' is not a directory")
         dirs.append(path)
+    files_by_dir = {directory: _rule_files(directory, base) for directory in dirs}
+    empty = [f"{directory}: no rule files (*.yaml, *.yml, *.json)" for directory in dirs[1:] if not files_by_dir[directory]]
+    if empty:
+        raise RulesError(empty)
+    key = cache.key_for(dirs, [base / QUESTIONS_FILE, *(f for files in files_by_dir.values() for f in files)])
+    cached = cache.load(key)
+    if isinstance(cached, RuleSet):
+        return cached
+    questionnaire = load_questionnaire(base)
     problems: list[str] = []
     preferences: list[Preference] = []
     constraints: list[Constraint] = []
     seen: dict[str, str] = {}
-    for directory in dirs:
-        files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-        files = [p for p in files if not (directory == base and p.name == QUESTIONS_FILE)]
-        if directory != base and not files:
-            problems.append(f"{directory}: no rule files (*.yaml, *.yml, *.json)")
+    for files in files_by_dir.values():
         for path in files:
             _load_rule_file(path, questionnaire, preferences, constraints, seen, problems)
     if problems:
         raise RulesError(problems)
-    return RuleSet(questionnaire, tuple(preferences), tuple(constraints), tuple(str(d) for d in dirs))
+    ruleset = RuleSet(questionnaire, tuple(preferences), tuple(constraints), tuple(str(d) for d in dirs))
+    cache.store(key, ruleset)
+    return ruleset
+
+
+def _rule_files(directory: Path, base: Path) -> list[Path]:
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    return [p for p in files if not (directory == base and p.name == QUESTIONS_FILE)]
 
 
 def _load_rule_file(path, questionnaire, preferences, constraints, seen, problems) -> None:
@@ -94,8 +105,8 @@ def _load_rule_file(path, questionnaire, preferences, constraints, seen, problem
     except OSError as error:
         problems.append(f"{path}: cannot read: {error.strerror}")
         return
-    except yaml.YAMLError as error:
-        problems.append(describe_yaml_error(path, error))
+    except YamlProblem as problem:
+        problems.append(str(problem))
         return
     if not isinstance(data, Mapping):
         problems.append(f"{path}: must be a mapping with 'preferences' and/or 'constraints' lists")

@@ -3,10 +3,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import tempfile
+
 import pytest
 
 from advisor.rules import load_ruleset
 
+# Keep the rule-set cache of every test run (and the CLI subprocesses it starts) out of the home directory.
+os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
 REPO = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ["pytorch", "tensorflow"]
 TASKS = ["vision", "nlp", "tabular"]
