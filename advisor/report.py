@@ -71,7 +71,7 @@ def print_recommendation(rec: Recommendation, questionnaire: Questionnaire, expl
     from rich.panel import Panel
     from rich.text import Text
 
-    console = Console()
+    console = Console(highlight=False)
     facts = rec.facts
     body: list = []
     top = max(max(rec.scores.values()), 1)

@@ -75,7 +75,7 @@ def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
     empty = [f"{directory}: no rule files (*.yaml, *.yml, *.json)" for directory in dirs[1:] if not files_by_dir[directory]]
     if empty:
         raise RulesError(empty)
-    key = cache.key_for(dirs, [base / QUESTIONS_FILE, *(f for files in files_by_dir.values() for f in files)])
+    key = cache.fingerprint(dirs, [base / QUESTIONS_FILE, *(f for files in files_by_dir.values() for f in files)])
     cached = cache.load(key)
     if isinstance(cached, RuleSet):
         return cached
