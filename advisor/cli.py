@@ -109,7 +109,7 @@ def recommend(
 
         print(json.dumps(recommendation_dict(rec), indent=2))
     else:
-        print_recommendation(rec, ruleset.questionnaire, explain=explain)
+        print_recommendation(rec, explain=explain)
 
 
 FrameworkOption = Annotated[

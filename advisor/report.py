@@ -1,7 +1,6 @@
 """Presenting a recommendation: a JSON-ready dict, and a readable rich panel."""
 
 from advisor.engine import Recommendation
-from advisor.questions import Questionnaire
 
 TOP_REASONS = 6
 LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow (Keras 3)"}
@@ -66,7 +65,7 @@ def recommendation_dict(rec: Recommendation, trace: bool = True) -> dict:
     return data
 
 
-def print_recommendation(rec: Recommendation, questionnaire: Questionnaire, explain: bool = False) -> None:
+def print_recommendation(rec: Recommendation, explain: bool = False) -> None:
     from rich.console import Console, Group
     from rich.panel import Panel
     from rich.text import Text

@@ -186,7 +186,7 @@ def run_wizard(
     console.print("[bold]advisor[/bold]: a few questions about your project (Ctrl-C to stop; nothing is written until the end)")
     answers = ask_questions(ruleset.questionnaire, given, suggested_defaults(), **io)
     rec = recommend(ruleset, answers)
-    print_recommendation(rec, ruleset.questionnaire)
+    print_recommendation(rec)
 
     framework = framework if framework is not None else stored.get("framework")
     if framework is None or str(framework).lower() == "auto":

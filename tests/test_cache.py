@@ -7,7 +7,6 @@ import textwrap
 
 import pytest
 
-from advisor import cache
 from advisor.errors import RulesError
 from advisor.rules import load_ruleset
 

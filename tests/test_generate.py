@@ -1,6 +1,5 @@
 """advisor new: the tree, safety of user text, atomic writes, determinism and replay."""
 
-import json
 import subprocess
 import sys
 import tomllib
