@@ -20,7 +20,7 @@ def check_destination(destination: Path, force: bool) -> None:
     if destination.exists() and not destination.is_dir():
         raise InputError(f"DIR: {destination} exists and is not a directory")
     if destination.is_dir() and any(destination.iterdir()) and not force:
-        raise InputError(f"DIR: {destination} exists and is not empty; pass --force to replace it")
+        raise InputError(f"DIR: {destination} exists and is not empty; pass --force to write into it")
 
 
 def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path:

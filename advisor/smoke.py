@@ -1,6 +1,7 @@
 """Run a generated project's smoke tests and report every pass, failure and skip with its reason."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,7 +61,7 @@ def run_smoke(project: Path, python: str | None = None, marker: str = "smoke") -
     if not (project / "tests").is_dir() or not (project / "pyproject.toml").is_file():
         raise InputError(f"DIR: {project} is not a generated project (needs pyproject.toml and tests/)")
     python = python or sys.executable
-    if not Path(python).exists() and not _on_path(python):
+    if not Path(python).exists() and shutil.which(python) is None:
         raise InputError(f"--python: {python} not found")
     with tempfile.TemporaryDirectory(prefix="advisor-smoke-") as scratch:
         report_file = Path(scratch) / "junit.xml"
@@ -103,8 +104,3 @@ def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return " ".join(lines[:3])[:500]
 
-
-def _on_path(command: str) -> bool:
-    import shutil
-
-    return shutil.which(command) is not None

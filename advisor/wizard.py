@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import Aborted, InputError
+from advisor.generate import check_destination
 from advisor.project import DEFAULT_DESCRIPTION, validate_description, validate_name
 from advisor.questions import Question, Questionnaire, is_relevant
 from advisor.report import label
@@ -76,13 +77,11 @@ def name_prompt(default: str, **io):
 
 
 def check_directory(text: str, force: bool = False) -> Path:
+    """The folder typed at the prompt, checked as `advisor new DIR` checks its argument."""
     if not text.strip():
         raise InputError("DIR: must not be empty")
     path = Path(text.strip()).expanduser()
-    if path.exists() and not path.is_dir():
-        raise InputError(f"DIR: {path} exists and is not a directory")
-    if path.is_dir() and any(path.iterdir()) and not force:
-        raise InputError(f"DIR: {path} exists and is not empty; choose another directory")
+    check_destination(path, force)
     return path
 
 

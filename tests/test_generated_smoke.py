@@ -15,6 +15,14 @@ def smoke_json(advisor_cli, project):
     return result.returncode, json.loads(result.stdout)
 
 
+def generate(tmp_path, advisor_cli, framework, *answers):
+    project = tmp_path / "project"
+    args = [arg for answer in answers for arg in ("-a", answer)]
+    result = advisor_cli("new", str(project), "--framework", framework, *args, "--no-input")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
 def by_name(report):
     return {test["name"].split("::")[-1]: test for test in report["tests"]}
 
@@ -34,10 +42,7 @@ def test_cpu_project_smoke_passes(generated, advisor_cli, framework, task):
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_accelerator_target_fails_clearly_without_the_gpu(tmp_path, advisor_cli, framework):
-    project = tmp_path / "gpu-project"
-    result = advisor_cli("new", str(project), "--framework", framework, "-a", "hardware=nvidia", "-a", "task=tabular",
-                         "--no-input")
-    assert result.returncode == 0, result.stderr
+    project = generate(tmp_path, advisor_cli, framework, "hardware=nvidia", "task=tabular")
     code, report = smoke_json(advisor_cli, project)
     assert code == 1
     failed = [t for t in report["tests"] if t["outcome"] == "failed"]
@@ -51,10 +56,7 @@ def test_accelerator_target_fails_clearly_without_the_gpu(tmp_path, advisor_cli,
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_multi_gpu_project_runs_distributed_on_two_cpu_processes(tmp_path, advisor_cli, framework):
-    project = tmp_path / "ddp-project"
-    result = advisor_cli("new", str(project), "--framework", framework, "-a", "scale=multi-gpu", "-a", "task=tabular",
-                         "--no-input")
-    assert result.returncode == 0, result.stderr
+    project = generate(tmp_path, advisor_cli, framework, "scale=multi-gpu", "task=tabular")
     assert (project / "scripts" / "launch_multi_gpu.sh").is_file()
     assert not (project / "scripts" / "launch_multi_node.sbatch").exists()
     code, report = smoke_json(advisor_cli, project)
