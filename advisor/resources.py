@@ -19,3 +19,8 @@ def rules_dir() -> Path:
 
 def templates_dir() -> Path:
     return _data_dir("templates")
+
+
+def catalog_path() -> Path:
+    """The catalogue of facts, which the template reads too (templates/project/catalog.yaml)."""
+    return templates_dir() / "project" / "catalog.yaml"

@@ -1,12 +1,26 @@
-"""Jinja filters that make user text safe in every generated file.
+"""Jinja filters that make user text safe in every generated file, and the catalogue as a global.
 
 User text (project name, description, anything advisor passes in `_advisor`) is
 printed as data, never evaluated: each output format gets its own escaping.
+
+Globals (see README.md in this folder):
+  catalog                     catalog.yaml, advisor's facts (hardware, install, tasks, formats, deploy, scales)
+  install(fw, hw, os=None)    the install command for a framework on a hardware target (on that OS)
+  project_formats()           the export formats of this project (catalog.deploy[deploy].formats[framework])
+  scale_partial(path)         the partial of a scale-dependent file, or common/not_kept.txt when the
+                              project's scale does not keep it (hooks/post_gen_project.py removes it)
+  format_partial(name)        the same for an export format module
 """
 
+import functools
 import re
+from pathlib import Path
 
+import yaml
+from jinja2 import pass_context
 from jinja2.ext import Extension
+
+NOT_KEPT = "common/not_kept.txt"
 
 # Characters that start Markdown or HTML markup anywhere in a line; others matter only at its start.
 _MD_INLINE = set("\\`*_[]|~")
@@ -75,9 +89,53 @@ def package_name(value) -> str:
     return name if name[0].isalpha() else "p_" + name
 
 
+@functools.cache
+def load_catalog() -> dict:
+    """catalog.yaml beside this file: the facts advisor and the template share."""
+    return yaml.safe_load((Path(__file__).parent / "catalog.yaml").read_text(encoding="utf-8"))
+
+
+def install(framework: str, hardware: str, os_name: str | None = None) -> str:
+    """The catalogue's install command; the OS-specific one when there is one for os_name."""
+    entry = load_catalog()["install"][framework][hardware]
+    return entry.get("os", {}).get(os_name, entry["command"])
+
+
+def _settings(context) -> dict:
+    return context["cookiecutter"]
+
+
+@pass_context
+def project_formats(context) -> list[str]:
+    cc = _settings(context)
+    return list(load_catalog()["deploy"][cc["deploy"]]["formats"][cc["framework"]])
+
+
+@pass_context
+def scale_partial(context, path: str) -> str:
+    cc = _settings(context)
+    if path not in load_catalog()["scales"][cc["scale"]]["keeps"]:
+        return NOT_KEPT
+    return f"{cc['framework']}/scale/{cc['scale']}/{path.rsplit('/', 1)[-1]}"
+
+
+@pass_context
+def format_partial(context, name: str) -> str:
+    if name not in project_formats(context):
+        return NOT_KEPT
+    return f"{_settings(context)['framework']}/export/{name}.py"
+
+
 class TextFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
+        environment.globals.update(
+            catalog=load_catalog(),
+            install=install,
+            project_formats=project_formats,
+            scale_partial=scale_partial,
+            format_partial=format_partial,
+        )
         environment.filters.update(
             toml_str=quoted,
             yaml_str=quoted,

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/launch_multi_gpu.sh" -%}
+{% include scale_partial("scripts/launch_multi_gpu.sh") -%}

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/tests/test_distributed.py" -%}
+{% include scale_partial("tests/test_distributed.py") -%}

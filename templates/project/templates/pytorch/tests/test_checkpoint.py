@@ -1,11 +1,18 @@
 """A saved checkpoint reloads into a model that gives exactly the same outputs."""
-
+{% raw %}
 import pytest
 import torch
-
-from {{ cookiecutter.package }}.model import build_model, example_input
-from {{ cookiecutter.package }}.train import checkpoint_path, load_checkpoint, save_checkpoint
-
+{% endraw %}
+from {{ cookiecutter.package }}.model import (
+    build_model,
+    example_input,
+)
+from {{ cookiecutter.package }}.train import (
+    checkpoint_path,
+    load_checkpoint,
+    save_checkpoint,
+)
+{% raw %}
 
 @pytest.mark.smoke
 def test_checkpoint_round_trip_reproduces_outputs(cpu_config):
@@ -19,3 +26,4 @@ def test_checkpoint_round_trip_reproduces_outputs(cpu_config):
     with torch.no_grad():
         assert torch.equal(model(inputs), restored(inputs))
     assert cfg == cpu_config and class_names == names
+{%- endraw %}

@@ -1,12 +1,15 @@
 """Training works: a step changes the weights, a tiny batch can be overfit, train() writes its outputs."""
-
+{% raw %}
 import pytest
 import torch
-
+{% endraw %}
 from {{ cookiecutter.package }}.data import make_loaders
 from {{ cookiecutter.package }}.model import build_model
-from {{ cookiecutter.package }}.train import train, train_step
-
+from {{ cookiecutter.package }}.train import (
+    train,
+    train_step,
+)
+{% raw %}
 CPU = torch.device("cpu")
 NO_SCALER = torch.amp.GradScaler("cuda", enabled=False)
 
@@ -20,7 +23,7 @@ def test_one_step_changes_weights_and_loss_is_finite(cpu_config):
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
     loss = train_step(model, next(iter(loaders.train)), optimizer, NO_SCALER, CPU)
     assert torch.isfinite(loss)
-    changed = [not torch.equal(b, p) for b, p in zip(before, model.parameters())]
+    changed = [not torch.equal(b, p) for b, p in zip(before, model.parameters(), strict=True)]
     assert all(changed), "some parameters did not change after one step"
 
 
@@ -50,4 +53,6 @@ def test_train_writes_checkpoint_and_logs(cpu_config):
     assert result.checkpoint is not None and result.checkpoint.is_file()
     assert list(result.checkpoint.parent.parent.glob("events.out.tfevents.*")), "no TensorBoard log"
     assert len(result.history) == cpu_config.epochs
+    assert {"epoch", "train_loss", "val_loss", "val_accuracy"} <= set(result.final)
     assert 0.0 <= result.final["val_accuracy"] <= 1.0
+{%- endraw %}

@@ -1,18 +1,15 @@
 """Training works: a step moves the weights, a tiny batch is overfit, train() writes its outputs."""
-
+{% raw %}
 import dataclasses
 
 import numpy as np
 import pytest
 import tensorflow as tf
-
-{% if cookiecutter.hardware in ["nvidia", "amd", "tpu"] -%}
-from {{ cookiecutter.package }}.device import accelerator_status, make_strategy, select_device
-{% endif -%}
+{% endraw %}
 from {{ cookiecutter.package }}.model import build_model
 from {{ cookiecutter.package }}.sources import synthetic_arrays
 from {{ cookiecutter.package }}.train import train
-
+{% raw %}
 
 def _loss(model, x, y) -> float:
     # Training mode, as in the steps: BatchNorm's running averages lag behind after a few steps.
@@ -31,7 +28,7 @@ def test_one_step_changes_weights_and_loss_is_finite(cpu_config):
     model.optimizer.apply(grads, model.trainable_variables)
     assert np.isfinite(float(loss))
     assert all(g is not None for g in grads), "some weights get no gradient"
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
 
 
 @pytest.mark.smoke
@@ -50,22 +47,9 @@ def test_overfits_a_tiny_batch(cpu_config):
 @pytest.mark.smoke
 def test_train_writes_checkpoint_and_logs(cpu_config):
     result = train(cpu_config)
-    assert result.checkpoint.is_file()
-    assert np.isfinite(result.history["val_loss"][-1])
+    assert result.checkpoint is not None and result.checkpoint.is_file()
+    assert len(result.history) == cpu_config.epochs
+    assert {"epoch", "train_loss", "val_loss", "val_accuracy"} <= set(result.final)
+    assert np.isfinite(result.final["val_loss"]) and 0.0 <= result.final["val_accuracy"] <= 1.0
     assert list(result.checkpoint.parents[1].rglob("events.out.tfevents*")), "no TensorBoard logs"
-{%- if cookiecutter.hardware in ["nvidia", "amd", "tpu"] %}
-
-
-@pytest.mark.smoke
-@pytest.mark.{{ {"nvidia": "cuda", "amd": "rocm", "tpu": "tpu"}[cookiecutter.hardware] }}
-def test_train_step_on_accelerator(cpu_config):
-    status = accelerator_status()
-    if not status.available:
-        pytest.skip(f"{status.found}: see tests/test_device.py::test_target_accelerator_is_usable")
-    strategy = make_strategy(select_device("auto"), scale="single")
-    with strategy.scope():
-        model = build_model(cpu_config)
-    x, y = synthetic_arrays(cpu_config)
-    logs = model.train_on_batch(x[:8], y[:8], return_dict=True)
-    assert np.isfinite(logs["loss"])
-{%- endif %}
+{%- endraw %}

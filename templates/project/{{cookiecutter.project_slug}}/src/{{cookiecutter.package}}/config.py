@@ -2,7 +2,7 @@
 
 Framework-neutral on purpose, so train/evaluate/export and the tests share it.
 """
-
+{% raw %}
 from __future__ import annotations
 
 import dataclasses
@@ -14,33 +14,22 @@ import yaml
 
 # configs/train.yaml at the project root (src/<package>/config.py -> ../../configs).
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "configs" / "train.yaml"
-
+{% endraw %}
+TASK = "{{ cookiecutter.task }}"  # the task this project was generated for
+{% raw %}
 
 @dataclass(frozen=True)
 class Config:
-    task: str = "{{ cookiecutter.task }}"
+    task: str = TASK
     seed: int = 0
     # data: leave data_dir empty to train on built-in synthetic data
     data_dir: str | None = None
     num_samples: int = 512  # synthetic data only
     num_classes: int = 4  # synthetic data only; real data sets it from the labels
     val_fraction: float = 0.2
-{%- if cookiecutter.task == "vision" %}
-    image_size: int = 32
-    channels: int = 3
-    base_filters: int = 16
-{%- elif cookiecutter.task == "nlp" %}
-    vocab_size: int = 8000
-    max_len: int = 64
-    embed_dim: int = 64
-    num_heads: int = 4
-    num_layers: int = 2
-{%- else %}
-    num_features: int = 16  # synthetic data only; real data sets it from the CSV
-    label_column: str = "label"
-    hidden_dim: int = 64
-{%- endif %}
-    dropout: float = 0.1
+{%- endraw %}
+{% include "common/tasks/" ~ cookiecutter.task ~ "/config_fields.py" -%}
+{% raw %}    dropout: float = 0.1
     # optimisation
     epochs: int = 5
     batch_size: int = 32
@@ -94,6 +83,7 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     if unknown:
         raise ValueError(f"unknown config key(s) {unknown}; valid keys: {sorted(FIELDS)}")
     cfg = Config(**{name: _coerce(name, value) for name, value in values.items()})
-    if cfg.task != "{{ cookiecutter.task }}":
-        raise ValueError(f"this project was generated for task '{{ cookiecutter.task }}', config says {cfg.task!r}")
+    if cfg.task != TASK:
+        raise ValueError(f"this project was generated for task {TASK!r}, config says {cfg.task!r}")
     return cfg
+{%- endraw %}

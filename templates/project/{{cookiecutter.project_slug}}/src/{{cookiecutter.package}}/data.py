@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/data.py" -%}
+{% include cookiecutter.framework ~ "/core/data.py" -%}

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/device.py" -%}
+{% include cookiecutter.framework ~ "/core/device.py" -%}

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/evaluate.py" -%}
+{% include cookiecutter.framework ~ "/core/evaluate.py" -%}

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/model.py" -%}
+{% include cookiecutter.framework ~ "/tasks/" ~ cookiecutter.task ~ "/model.py" -%}

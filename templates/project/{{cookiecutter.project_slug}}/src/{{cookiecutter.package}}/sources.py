@@ -6,7 +6,7 @@ Shapes (both frameworks wrap these arrays in their own pipelines):
   tabular  x float32 (N, num_features)
   labels   y int64   (N,) in [0, num_classes)
 """
-
+{% raw %}
 from __future__ import annotations
 
 import csv
@@ -203,3 +203,4 @@ def split(x: np.ndarray, y: np.ndarray, val_fraction: float, seed: int):
     n_val = min(len(y) - 1, max(1, round(len(y) * val_fraction))) if val_fraction > 0 else 0
     val, train = order[:n_val], order[n_val:]
     return x[train], y[train], x[val], y[val]
+{%- endraw %}

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/train.py" -%}
+{% include cookiecutter.framework ~ "/core/train.py" -%}

@@ -1,0 +1,55 @@
+"""`create_project`: the library entry behind `advisor new` and the wizard (recommend, plan, render)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.decide.engine import recommend
+from advisor.decide.rules import RuleSet
+from advisor.errors import Aborted
+from advisor.project.plan import GenerationPlan, plan_generation
+from advisor.project.render import check_destination, render
+from advisor.project.settings import ProjectSettings, project_settings
+
+
+@dataclass(frozen=True)
+class ProjectRequest:
+    directory: Path
+    answers: Mapping[str, str]  # validated answers the user gave; the rest take their defaults
+    settings: ProjectSettings
+    force: bool = False  # write into a non-empty directory, over same-named files
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    path: Path
+    plan: GenerationPlan
+
+
+def settings_for(
+    directory: Path,
+    stored: Mapping[str, Any],
+    name: str | None = None,
+    description: str | None = None,
+    framework: str | None = None,
+) -> ProjectSettings:
+    """Project settings: flags first, then the answers file, then defaults (the name: DIR's name)."""
+    return project_settings(
+        name if name is not None else stored.get("name", directory.resolve().name),
+        description if description is not None else stored.get("description"),
+        framework if framework is not None else stored.get("framework"),
+    )
+
+
+def create_project(ruleset: RuleSet, request: ProjectRequest) -> CreatedProject:
+    """Recommend, plan and render atomically; raises InputError, GenerationError or Aborted (Ctrl-C)."""
+    check_destination(request.directory, request.force)
+    plan = plan_generation(recommend(ruleset, request.answers), request.settings)
+    try:
+        path = render(plan, request.directory, force=request.force)
+    except KeyboardInterrupt:
+        raise Aborted() from None
+    return CreatedProject(path, plan)

@@ -1,0 +1,1 @@
+        hidden_dim=32,

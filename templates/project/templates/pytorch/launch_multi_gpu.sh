@@ -1,8 +1,0 @@
-#!/usr/bin/env bash
-# Train on every GPU of this machine: torchrun starts one process per GPU and DDP averages gradients.
-#   bash scripts/launch_multi_gpu.sh [train arguments, e.g. --epochs 20]
-# Each process sees batch_size examples per step, so the global batch is batch_size x number of GPUs.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PYTHONPATH="src${PYTHONPATH:+:$PYTHONPATH}"
-exec torchrun --standalone --nproc_per_node={{ "xpu" if cookiecutter.hardware == "intel" else "gpu" }} -m {{ cookiecutter.package }}.train "$@"

@@ -1,0 +1,1 @@
+{% include "pytorch/scale/multi-gpu/launch_multi_gpu.sh" -%}

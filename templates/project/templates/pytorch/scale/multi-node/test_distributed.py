@@ -1,0 +1,1 @@
+{% include "pytorch/scale/multi-gpu/test_distributed.py" -%}

@@ -1,0 +1,1 @@
+{% include "tensorflow/scale/multi-gpu/launch_multi_gpu.sh" -%}

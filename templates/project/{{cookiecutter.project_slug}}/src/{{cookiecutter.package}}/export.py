@@ -1,1 +1,0 @@
-{% include cookiecutter.framework ~ "/export.py" -%}

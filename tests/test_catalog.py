@@ -1,0 +1,84 @@
+"""The catalogue of facts agrees with the questionnaire, cookiecutter.json and itself."""
+
+import json
+
+import pytest
+
+from advisor.catalog import CatalogError, load_catalog, parse_catalog
+from advisor.resources import templates_dir
+
+
+def test_ids_match_the_questionnaire(ruleset):
+    catalog = load_catalog()
+    choices = ruleset.questionnaire.choices()
+    assert tuple(catalog.frameworks) == ruleset.frameworks
+    assert set(catalog.hardware) == set(choices["hardware"])
+    assert set(catalog.tasks) == set(choices["task"])
+    assert set(catalog.deploy) == set(choices["deploy"])
+    assert set(catalog.scales) == set(choices["scale"])
+    assert {(f, h) for f in catalog.frameworks for h in catalog.hardware} == set(catalog.install)
+
+
+def test_cookiecutter_json_offers_the_catalogue_choices(ruleset):
+    catalog = load_catalog()
+    context = json.loads((templates_dir() / "project" / "cookiecutter.json").read_text())
+    assert context["framework"] == list(catalog.frameworks)
+    assert set(context["task"]) == set(catalog.template_tasks)
+    assert context["hardware"] == list(catalog.hardware)
+    assert set(context["deploy"]) == set(catalog.deploy) and set(context["scale"]) == set(catalog.scales)
+    assert set(context["os"]) == set(ruleset.questionnaire.choices()["os"])
+
+
+def test_every_deploy_target_exports_a_known_format_in_both_frameworks():
+    catalog = load_catalog()
+    for target in catalog.deploy.values():
+        assert set(target.formats) == set(catalog.frameworks), target.id
+        assert all(name in catalog.formats for names in target.formats.values() for name in names)
+
+
+def test_accelerators_have_markers_and_the_cpu_none():
+    catalog = load_catalog()
+    assert catalog.marker("cpu") is None
+    markers = [catalog.marker(h) for h in catalog.hardware if h != "cpu"]
+    assert None not in markers and len(set(markers)) == len(markers)
+
+
+def test_install_commands_follow_the_os():
+    catalog = load_catalog()
+    assert catalog.install_command("tensorflow", "cpu", "linux") == "pip install tensorflow-cpu"
+    assert catalog.install_command("tensorflow", "cpu", "macos") == "pip install tensorflow"
+    assert "wsl --install" in catalog.install_command("tensorflow", "nvidia", "windows")
+    assert catalog.install_command("pytorch", "cpu", "macos") == "pip install torch"
+
+
+def minimal(**changes):
+    data = {
+        "frameworks": {"pytorch": {"label": "PyTorch", "module": "torch"}},
+        "hardware": {"cpu": {"label": "CPU", "marker": None}},
+        "install": {"pytorch": {"cpu": {"note": "n", "command": "pip install torch"}}},
+        "tasks": {"vision": {"template": "vision", "label": "v"}},
+        "formats": {"onnx": {"label": "ONNX", "artifact": "m.onnx", "tolerance": 1e-4, "runtime": "ort"}},
+        "deploy": {"none": {"formats": {"pytorch": ["onnx"]}}},
+        "scales": {"single": {"keeps": []}},
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_minimal_catalogue_parses():
+    assert parse_catalog(minimal()).install_command("pytorch", "cpu", "linux") == "pip install torch"
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"formats": {"onnx": {"label": "x", "artifact": "a", "tolerance": 0, "runtime": "r"}}}, "formats.onnx.tolerance"),
+        ({"deploy": {"none": {"formats": {"pytorch": ["tflite"]}}}}, "unknown format 'tflite'"),
+        ({"install": {"pytorch": {}}}, "install.pytorch.cpu"),
+        ({"hardware": {"cpu": {"marker": None}}}, "hardware.cpu.label"),
+        ({"scales": {"single": {"keeps": "x"}}}, "scales.single.keeps"),
+    ],
+)
+def test_a_broken_catalogue_names_the_entry(changes, message):
+    with pytest.raises(CatalogError, match=message):
+        parse_catalog(minimal(**changes))
