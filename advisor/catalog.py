@@ -186,7 +186,8 @@ def load_catalog() -> Catalog:
 
     path = catalog_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader, where PyYAML has it, reads the catalogue several times faster; both are safe loaders.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as error:
         raise CatalogError(f"{path}: cannot read advisor's catalogue ({error}); reinstall advisor") from None
     return parse_catalog(data, str(path))

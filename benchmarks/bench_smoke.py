@@ -14,8 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-FRAMEWORKS = ("pytorch", "tensorflow")
-TASKS = ("vision", "nlp", "tabular")
+from advisor.catalog import load_catalog
+
+FRAMEWORKS = tuple(load_catalog().frameworks)
+TASKS = load_catalog().template_tasks
 
 
 def advisor(*args: str) -> subprocess.CompletedProcess:
