@@ -1,0 +1,1 @@
+"""Deciding: the questionnaire, rule conditions, rules, answers and the engine (scores, trace, flips)."""

@@ -1,0 +1,1 @@
+"""A project's life: settings, plan, render, record (.advisor/answers.yaml), create, smoke."""
