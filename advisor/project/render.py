@@ -65,6 +65,9 @@ def render_into(plan: GenerationPlan, staging: Path) -> Path:
         )
     except (CookiecutterException, OSError, ValueError) as error:
         raise GenerationError(f"rendering the template failed: {error}") from error
+    # pip byte-compiles an installed template's valid-Python files; their caches are not the project's.
+    for cache in sorted(rendered.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache, ignore_errors=True)
     write_record(rendered, plan.record(template_digest()))
     return rendered
 

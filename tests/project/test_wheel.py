@@ -53,3 +53,16 @@ def test_recommend_runs_from_the_installed_wheel(installed_wheel, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["framework"] == "tensorflow"
+
+
+def test_new_from_the_installed_wheel_leaves_no_bytecode_in_the_project(installed_wheel, tmp_path):
+    _, target = installed_wheel
+    compiled = list((target / "advisor" / "_data" / "templates").rglob("*.pyc"))
+    assert compiled, "pip byte-compiles the installed template: this test needs that to mean anything"
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run(
+        [str(target / "bin" / "advisor"), "new", "p", "--no-input"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p" / "pyproject.toml").is_file()
+    assert not list((tmp_path / "p").rglob("__pycache__")), "the template's bytecode was copied into the project"
