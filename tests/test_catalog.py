@@ -82,3 +82,15 @@ def test_a_minimal_catalogue_parses():
 def test_a_broken_catalogue_names_the_entry(changes, message):
     with pytest.raises(CatalogError, match=message):
         parse_catalog(minimal(**changes))
+
+
+def test_every_hardware_says_how_torchrun_counts_its_devices():
+    import yaml
+
+    from advisor.resources import catalog_path
+
+    raw = yaml.safe_load(catalog_path().read_text())
+    allowed = {"cpu", "gpu", "xpu", "auto"}
+    for hardware, entry in raw["hardware"].items():
+        value = str(entry.get("torchrun_processes"))
+        assert value in allowed or value.isdigit(), (hardware, value)

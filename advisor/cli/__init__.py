@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
-from advisor.cli import decide, machine, project  # register their commands on `app`
 from advisor.cli.app import app
 from advisor.errors import AdvisorError, RulesError
 
-__all__ = ["app", "decide", "machine", "main", "project"]
+# Importing a command module registers its commands; this order is the order `advisor --help` lists them.
+for _module in ("decide", "project", "machine"):
+    importlib.import_module(f"advisor.cli.{_module}")
+
+__all__ = ["app", "main"]
 
 
 def main() -> None:

@@ -45,11 +45,9 @@ def doctor(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Report this machine (OS, Python, CPU, GPUs, frameworks) with verdicts and exact fix commands.
-
-    Exit 0 even when the machine has problems (the findings say what to fix); exit 1 only for DIR when
-    this machine cannot run the project's target as it is.
-    """
+    """Report this machine (OS, Python, CPU, GPUs, frameworks) with verdicts and exact fix commands."""
+    # Exit 0 even when the machine has problems (the findings say what to fix); exit 1 only for DIR,
+    # when this machine cannot run the project's target as it is.
     from advisor.machine.doctor import run_doctor
     from advisor.ui.doctor import doctor_dict, print_doctor
 

@@ -113,7 +113,9 @@ def _create(options: ProjectOptions, interactive: bool) -> None:
         settings = settings_for(
             options.directory, collected.settings, options.name, options.description, options.framework
         )
-        request = ProjectRequest(options.directory, collected.answers, settings, options.force)
+        # An explicit --framework (auto included) settles the framework; otherwise a replayed record's must hold.
+        recorded = collected.settings.get("recorded_framework") if options.framework is None else None
+        request = ProjectRequest(options.directory, collected.answers, settings, options.force, recorded)
     created = create_project(ruleset, request)
     print_generated(created)
     if interactive:

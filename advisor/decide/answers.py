@@ -16,6 +16,8 @@ from advisor.decide.questions import Questionnaire
 from advisor.errors import InputError
 
 PROJECT_KEYS = ("name", "description", "framework")
+# What a record adds when replayed (advisor.project.record.replay_input): not answers, not settings either.
+REPLAY_KEYS = ("defaulted", "recorded_framework")
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,24 @@ def collect(
 ) -> CollectedAnswers:
     """Validated question answers (flags override the file) and the raw project settings."""
     raw: dict[str, Any] = read_answers_file(answers_file) if answers_file is not None else {}
-    raw.update(parse_answer_flags(flags))
+    flagged = parse_answer_flags(flags)
+    raw.update(flagged)
     answers: dict[str, str] = {}
     settings: dict[str, Any] = {}
     known = questionnaire.ids()
     for key, value in raw.items():
-        if key in PROJECT_KEYS:
+        if key in PROJECT_KEYS or key in REPLAY_KEYS:
             settings[key] = value
             continue
         if key not in known:
             raise InputError(f"unknown question '{key}' (known: {', '.join(known)})")
         answers[key] = questionnaire.get(key).validate(value)
+    defaulted = settings.pop("defaulted", None) or []
+    if not isinstance(defaulted, list):
+        raise InputError(f"--answers: defaulted: must be a list of question ids, got {defaulted!r}")
+    for question_id in defaulted:
+        # A recorded default still at its default takes the default again; an edited one is an answer.
+        at_default = question_id in answers and answers[question_id] == questionnaire.get(question_id).default
+        if at_default and question_id not in flagged:
+            del answers[question_id]
     return CollectedAnswers(answers, settings)

@@ -9,7 +9,7 @@ from typing import Any
 
 from advisor.decide.engine import recommend
 from advisor.decide.rules import RuleSet
-from advisor.errors import Aborted
+from advisor.errors import Aborted, InputError
 from advisor.project.plan import GenerationPlan, plan_generation
 from advisor.project.render import check_destination, render
 from advisor.project.settings import ProjectSettings, project_settings
@@ -21,6 +21,7 @@ class ProjectRequest:
     answers: Mapping[str, str]  # validated answers the user gave; the rest take their defaults
     settings: ProjectSettings
     force: bool = False  # write into a non-empty directory, over same-named files
+    recorded_framework: str | None = None  # a replayed record's recommended framework, which must not switch
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ def create_project(ruleset: RuleSet, request: ProjectRequest) -> CreatedProject:
     """Recommend, plan and render atomically; raises InputError, GenerationError or Aborted (Ctrl-C)."""
     check_destination(request.directory, request.force)
     plan = plan_generation(recommend(ruleset, request.answers), request.settings)
+    recorded = request.recorded_framework
+    if recorded and request.settings.framework_choice == "auto" and plan.framework != recorded:
+        raise InputError(
+            f"framework: the record says advisor recommended {recorded}, but these rules now recommend "
+            f"{plan.framework}; pass --framework {recorded} to keep it or --framework auto to switch "
+            "(a record made with --rules DIR replays with the same --rules DIR)"
+        )
     try:
         path = render(plan, request.directory, force=request.force)
     except KeyboardInterrupt:

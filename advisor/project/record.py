@@ -23,6 +23,10 @@ FRAMEWORKS = ("pytorch", "tensorflow")
 FrameworkSource = Literal["recommended", "user"]
 # The keys of a 0.1.0 record (and of a hand-written answers file) that are project settings, not answers.
 SETTINGS_KEYS = ("name", "description", "framework")
+# Keys `replay_input` adds for `--answers`: which answers took their default, and the framework advisor
+# recommended when the record was written (replay refuses to switch it silently).
+REPLAY_DEFAULTED = "defaulted"
+REPLAY_RECORDED_FRAMEWORK = "recorded_framework"
 RECORD_KEYS = (
     "record", "generated_by", "advisor", "template", "rules", "name", "description", "framework",
     "framework_source", "recommended", "answers", "defaulted",
@@ -100,20 +104,28 @@ def _optional(value: str | None) -> str:
 
 def is_record(data: Mapping[str, Any]) -> bool:
     """A version-2 record (as opposed to a flat answers file or a 0.1.0 record)."""
-    return "record" in data and isinstance(data.get("answers"), Mapping)
+    return "record" in data or isinstance(data.get("answers"), Mapping)
 
 
 def replay_input(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Flatten an answers file for `--answers`: a record becomes its provided answers plus its settings."""
+    """Flatten an answers file for `--answers`.
+
+    A record becomes every recorded answer, its settings, the list of answers that took their default (an
+    answer still equal to its default is left to take it again; an edited one counts as given) and, when
+    advisor had recommended the framework, that framework, so replay can refuse to switch it silently.
+    """
     if not is_record(data):
         return dict(data)
     record = parse_record(data, "--answers")
-    return {
-        **record.provided_answers(),
-        "name": record.name,
-        "description": record.description,
-        "framework": record.framework_choice,
-    }
+    flat: dict[str, Any] = {**record.answers, REPLAY_DEFAULTED: list(record.defaulted)}
+    if record.name:
+        flat["name"] = record.name
+    if record.description:
+        flat["description"] = record.description
+    flat["framework"] = record.framework_choice
+    if record.framework_source == "recommended":
+        flat[REPLAY_RECORDED_FRAMEWORK] = record.framework
+    return flat
 
 
 def _word(value: Any) -> str:
@@ -132,6 +144,15 @@ def parse_record(data: Any, where: str, project_dir: Path | None = None) -> Proj
     version = data.get("record")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise InputError(f"{where}: 'record' must be a positive whole number, got {version!r}")
+    if version > RECORD_VERSION:
+        raise InputError(
+            f"{where}: record version {version} is newer than this advisor reads ({RECORD_VERSION}); upgrade advisor"
+        )
+    if not isinstance(data.get("answers"), Mapping):
+        raise InputError(f"{where}: 'answers' must map question ids to answers")
+    for key in ("name", "description"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise InputError(f"{where}: {key}: must be text, got {data[key]!r}")
     framework = _word(data.get("framework")).lower()
     if framework not in FRAMEWORKS:
         raise InputError(f"{where}: framework: {framework!r} is not one of {', '.join(FRAMEWORKS)}")
@@ -139,6 +160,8 @@ def parse_record(data: Any, where: str, project_dir: Path | None = None) -> Proj
     if source not in ("recommended", "user"):
         raise InputError(f"{where}: framework_source: {source!r} is not one of recommended, user")
     recommended = _word(data.get("recommended")).lower() or None
+    if recommended is not None and recommended not in FRAMEWORKS:
+        raise InputError(f"{where}: recommended: {recommended!r} is not one of {', '.join(FRAMEWORKS)} or null")
     answers = {str(key): _word(value) for key, value in data["answers"].items()}
     raw_defaulted = data.get("defaulted") or []
     if not isinstance(raw_defaulted, list):

@@ -6,6 +6,7 @@ tree into DIR. Any failure or Ctrl-C removes the staging folder, so nothing half
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -72,9 +73,26 @@ def render_into(plan: GenerationPlan, staging: Path) -> Path:
     return rendered
 
 
+def check_overwrite(rendered: Path, destination: Path) -> None:
+    """With --force: refuse, before writing anything, a path in DIR that the project cannot replace.
+
+    A file where the project has a folder (or the reverse) would stop the copy half-way, and a link would
+    send the project's file somewhere outside DIR.
+    """
+    for source in sorted(rendered.rglob("*")):
+        target = destination / source.relative_to(rendered)
+        if target.is_symlink():
+            raise InputError(f"DIR: {target} is a link; advisor does not write through links (move it away)")
+        if source.is_dir() and target.exists() and not target.is_dir():
+            raise InputError(f"DIR: {target} is a file where the project needs a folder (move it away)")
+        if not source.is_dir() and target.is_dir():
+            raise InputError(f"DIR: {target} is a folder where the project needs a file (move it away)")
+
+
 def place(rendered: Path, destination: Path) -> None:
     """Move a rendered tree into DIR (new or empty); with --force, over same-named files in DIR."""
     if destination.is_dir() and any(destination.iterdir()):
+        check_overwrite(rendered, destination)
         # --force: write over same-named files; never delete what the user had there.
         shutil.copytree(rendered, destination, dirs_exist_ok=True)
         return
@@ -87,10 +105,17 @@ def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path
     """Render `plan` into `destination` (new or empty; with --force, over existing files)."""
     destination = destination.resolve()
     check_destination(destination, force)
+    created = [parent for parent in destination.parents if not parent.exists()]
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.advisor-", dir=destination.parent))
+    placed = False
     try:
         place(render_into(plan, staging), destination)
+        placed = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not placed:
+            for parent in created:  # innermost first: the folders this run made for DIR, if still empty
+                with contextlib.suppress(OSError):
+                    parent.rmdir()
     return destination

@@ -8,6 +8,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,13 +39,18 @@ def slug_of(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def is_plain_line(text: str) -> bool:
+    """No control characters, line or paragraph separators, or undecodable bytes (lone surrogates)."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+
+
 def validate_name(raw: object) -> tuple[str, str, str]:
     """(name, slug, package) or InputError saying what a valid name looks like."""
     name = "" if raw is None else str(raw).strip()
     if not name:
         raise InputError("name: must not be empty")
-    if len(name) > MAX_NAME or any(ch in name for ch in "\r\n\t"):
-        raise InputError(f"name: must be one line of at most {MAX_NAME} characters")
+    if len(name) > MAX_NAME or not is_plain_line(name):
+        raise InputError(f"name: must be one line of at most {MAX_NAME} characters, without control characters")
     slug = slug_of(name)
     if not slug or not slug[0].isalpha():
         raise InputError(
@@ -60,7 +66,7 @@ def validate_description(raw: object) -> str:
     if raw is None:
         return DEFAULT_DESCRIPTION
     text = str(raw).strip()
-    if any(ch in text for ch in "\r\n") or any(ord(ch) < 32 for ch in text):
+    if not is_plain_line(text):
         raise InputError("description: must be one line of text (no newlines or control characters)")
     if len(text) > MAX_DESCRIPTION:
         raise InputError(f"description: at most {MAX_DESCRIPTION} characters, got {len(text)}")

@@ -118,6 +118,36 @@ def test_force_writes_over_and_keeps_other_files(tmp_path, advisor_cli):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy"]
 
 
+@pytest.mark.parametrize("layout", ["file-for-folder", "folder-for-file", "link"])
+def test_force_refuses_what_it_cannot_replace_before_writing(tmp_path, advisor_cli, layout):
+    target, outside = tmp_path / "busy", tmp_path / "outside.md"
+    target.mkdir()
+    if layout == "file-for-folder":
+        (target / "src").write_text("mine")
+    elif layout == "folder-for-file":
+        (target / "README.md").mkdir()
+    else:
+        outside.write_text("mine")
+        (target / "README.md").symlink_to(outside)
+    before = sorted(p.name for p in target.iterdir())
+    result = advisor_cli("new", str(target), "--force", "--no-input")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "DIR: " in result.stderr and "move it away" in result.stderr
+    assert sorted(p.name for p in target.iterdir()) == before  # nothing was written
+    assert layout != "link" or outside.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".busy")) == sorted(
+        ["busy"] + (["outside.md"] if layout == "link" else [])
+    )
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".busy")]  # no staging left
+
+
+def test_a_failed_render_removes_the_folders_it_made(tmp_path, ruleset):
+    plan = dataclasses.replace(plan_for(ruleset), hardware="quantum")
+    with pytest.raises(GenerationError):
+        render(plan, tmp_path / "deep" / "er" / "p")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_empty_dir_is_used(tmp_path, advisor_cli):
     target = tmp_path / "empty"
     target.mkdir()

@@ -32,6 +32,10 @@ def test_names_become_slug_and_package(name, slug, package):
         ("class", "shadows an existing module"),
         ("a" * 65, "at most 64 characters"),
         ("two\nlines", "one line"),
+        ("Ab\x1fcd\x7fef", "without control characters"),
+        ("form\x0cfeed", "without control characters"),
+        ("line\u2028sep", "without control characters"),
+        ("bad\udcffbyte", "without control characters"),  # a byte that was not UTF-8 on the command line
     ],
 )
 def test_bad_names_are_refused_with_the_field(name, fragment):
@@ -44,6 +48,9 @@ def test_description_rules():
     assert validate_description(None).startswith("A deep-learning project")
     with pytest.raises(InputError, match="description: must be one line"):
         validate_description("a\nb")
+    for bad in ("bell\x07 ok", "del\x7f ok", "para\u2029graph", "nel\x85 ok"):
+        with pytest.raises(InputError, match="description: must be one line"):
+            validate_description(bad)
     with pytest.raises(InputError, match="description: at most 300 characters"):
         validate_description("x" * 301)
 

@@ -2,6 +2,7 @@
 
 import pytest
 import yaml
+from helpers.trees import tree_bytes
 
 from advisor.errors import InputError
 from advisor.project.record import ProjectRecord, parse_record, read_record, replay_input, yaml_quote
@@ -62,7 +63,47 @@ def test_user_choice_is_recorded_and_replayed(tmp_path, advisor_cli):
     assert record.framework == "tensorflow" and record.framework_source == "user"
     assert record.recommended == "pytorch" and record.framework_choice == "tensorflow"
     flat = replay_input(yaml.safe_load((first / ".advisor" / "answers.yaml").read_text()))
-    assert flat["framework"] == "tensorflow" and flat["goal"] == "research" and "hardware" not in flat
+    assert flat["framework"] == "tensorflow" and flat["goal"] == "research" and "recorded_framework" not in flat
+    assert flat["hardware"] == "cpu" and "hardware" in flat["defaulted"]
+
+
+def test_an_edited_default_is_an_answer_and_is_validated(tmp_path, advisor_cli):
+    first = tmp_path / "first"
+    assert advisor_cli("new", str(first), "-a", "deploy=server", "--no-input").returncode == 0
+    text = (first / ".advisor" / "answers.yaml").read_text()
+    assert '  task: "vision"' in text and "task" in yaml.safe_load(text)["defaulted"]
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text.replace('  task: "vision"', '  task: "nlp"'))
+    result = advisor_cli("new", str(tmp_path / "second"), "--answers", str(edited), "--no-input")
+    assert result.returncode == 0, result.stderr
+    replayed = read_record(tmp_path / "second")
+    assert replayed.answers["task"] == "nlp" and "task" not in replayed.defaulted
+    edited.write_text(text.replace('  task: "vision"', "  task: [a]"))
+    result = advisor_cli("new", str(tmp_path / "third"), "--answers", str(edited), "--no-input")
+    assert result.returncode == 2 and "task:" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "third").exists()
+
+
+def test_replay_never_switches_a_recommended_framework_silently(tmp_path, advisor_cli):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "policy.yaml").write_text(
+        "preferences:\n  - id: we-use-tf\n    scores: {tensorflow: 20}\n    reason: policy\n    source: internal\n"
+    )
+    first = tmp_path / "first"
+    args = ["-a", "goal=research", "--no-input"]
+    assert advisor_cli("new", str(first), "--rules", str(rules), *args).returncode == 0
+    assert read_record(first).framework == "tensorflow"
+    record = str(first / ".advisor" / "answers.yaml")
+    result = advisor_cli("new", str(tmp_path / "plain"), "--answers", record, "--no-input")
+    assert result.returncode == 2 and "now recommend pytorch" in result.stderr
+    assert not (tmp_path / "plain").exists()
+    same = tmp_path / "same"
+    assert advisor_cli("new", str(same), "--answers", record, "--rules", str(rules), "--no-input").returncode == 0
+    assert tree_bytes(first) == tree_bytes(same)
+    switched = tmp_path / "switched"
+    assert advisor_cli("new", str(switched), "--answers", record, "--framework", "auto", "--no-input").returncode == 0
+    assert read_record(switched).framework == "pytorch"
 
 
 def test_a_0_1_0_record_still_loads(tmp_path):
@@ -86,6 +127,10 @@ def test_a_0_1_0_record_still_loads(tmp_path):
         ({"record": 2, "answers": {"a": "b"}, "framework": "pytorch", "defaulted": ["c"]}, "'c' is not among"),
         ({"record": 2, "answers": {}, "framework": "pytorch", "framework_source": "x"}, "framework_source"),
         (["a"], "must be a mapping"),
+        ({"record": 99, "answers": {}, "framework": "pytorch"}, "newer than this advisor reads"),
+        ({"record": 2, "answers": {}, "framework": "pytorch", "recommended": "jax"}, "recommended: 'jax'"),
+        ({"record": 2, "answers": {}, "framework": "pytorch", "name": ["a"]}, "name: must be text"),
+        ({"answers": {}, "framework": "pytorch"}, "'record' must be a positive whole number"),
     ],
 )
 def test_bad_records_name_the_field(data, message):

@@ -177,7 +177,7 @@ def make_strategy(device: Device, scale: str = SCALE) -> tf.distribute.Strategy:
         tf.tpu.experimental.initialize_tpu_system(resolver)
         return tf.distribute.TPUStrategy(resolver)
     if scale == "multi-node" and "TF_CONFIG" in os.environ:
-        # TF_CONFIG lists the workers (scripts/launch_multi_node.sbatch writes one per task);
+        # TF_CONFIG lists the workers (a multi-node project's launch_multi_node.sbatch writes one per task);
         # each worker mirrors over its local GPUs.
         return tf.distribute.MultiWorkerMirroredStrategy()
     if scale in ("multi-gpu", "multi-node"):

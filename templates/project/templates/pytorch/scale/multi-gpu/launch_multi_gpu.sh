@@ -3,7 +3,7 @@
 #   bash scripts/launch_multi_gpu.sh [train arguments, e.g. --epochs 20]
 # Each process sees batch_size examples per step, so the global batch is batch_size x number of GPUs.
 PACKAGE={{ cookiecutter.package }}
-DEVICES={{ "xpu" if cookiecutter.hardware == "intel" else "gpu" }}  # what torchrun counts: one process each
+DEVICES={{ catalog.hardware[cookiecutter.hardware].torchrun_processes }}  # torchrun --nproc_per_node: one process per device
 {% raw %}
 set -euo pipefail
 cd "$(dirname "$0")/.."

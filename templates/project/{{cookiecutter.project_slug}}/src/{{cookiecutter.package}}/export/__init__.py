@@ -65,6 +65,9 @@ DEPLOY_FORMATS: dict[str, tuple[str, ...]] = {
     "{{ target }}": ({% for name in facts.formats[cookiecutter.framework] %}"{{ name }}",{% if not loop.last %} {% endif %}{% endfor %}),
 {%- endfor %}
 }
+
+# Every format advisor knows, for a clear message when one is asked for that this project does not have.
+KNOWN_FORMATS: tuple[str, ...] = ({% for name in catalog.formats %}"{{ name }}", {% endfor %})
 {% raw %}
 
 def resolve_format(name: str | None = None) -> Format:
@@ -73,7 +76,7 @@ def resolve_format(name: str | None = None) -> Format:
     fmt = DEPLOY_FORMATS[name][0] if name in DEPLOY_FORMATS else name
     if fmt in FORMATS:
         return FORMATS[fmt]
-    if name in DEPLOY_FORMATS or fmt in {f for formats in DEPLOY_FORMATS.values() for f in formats}:
+    if fmt in KNOWN_FORMATS:
         raise ValueError(
             f"format {fmt!r} is not part of this project (it exports {sorted(FORMATS)}); "
             f"generate a project for that deployment target to get its exporter"
