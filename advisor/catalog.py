@@ -37,6 +37,7 @@ class InstallFacts:
     note: str
     command: str
     by_os: Mapping[str, str]
+    accelerated: bool = True  # False: this framework has no accelerator path on this hardware
 
     def command_for(self, os_name: str) -> str:
         return self.by_os.get(os_name, self.command)
@@ -84,10 +85,9 @@ class Catalog:
         return self.hardware[hardware].marker
 
     def framework_label(self, framework: str | None) -> str:
-        if framework is None:
-            return "no feasible framework"
-        facts = self.frameworks.get(framework)
-        return facts.label if facts else framework
+        from advisor.decide.rules import framework_label
+
+        return framework_label({key: facts.label for key, facts in self.frameworks.items()}, framework)
 
     @property
     def template_tasks(self) -> tuple[str, ...]:
@@ -133,9 +133,12 @@ def parse_catalog(data: Any, source: str = "catalog.yaml") -> Catalog:
             where = f"{source}: install.{framework}.{key}"
             entry = _mapping(_mapping(per_hardware, f"{source}: install.{framework}").get(key), where)
             by_os = {str(k): _text(v, f"{where}.os.{k}") for k, v in _mapping(entry.get("os", {}), where).items()}
+            accelerated = entry.get("accelerated", True)
+            if not isinstance(accelerated, bool):
+                raise CatalogError(f"{where}.accelerated: must be true or false")
             install[framework, key] = InstallFacts(
                 framework, key, _text(entry.get("note"), f"{where}.note"),
-                _text(entry.get("command"), f"{where}.command"), by_os,
+                _text(entry.get("command"), f"{where}.command"), by_os, accelerated,
             )
     tasks = {
         key: TaskFacts(

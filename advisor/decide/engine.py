@@ -12,7 +12,7 @@ from typing import Literal
 
 from advisor.decide.conditions import ConditionResult, evaluate, matches
 from advisor.decide.questions import Facts, resolve
-from advisor.decide.rules import Constraint, Preference, Rule, RuleSet
+from advisor.decide.rules import Constraint, Preference, Rule, RuleSet, framework_label
 
 # Margin (score points between the pick and the runner-up) -> confidence label.
 Confidence = Literal["high", "medium", "low", "none", "decided by constraints"]
@@ -83,9 +83,7 @@ class Recommendation:
         return self.evaluation.facts
 
     def label(self, framework: str | None) -> str:
-        if framework is None:
-            return "no feasible framework"
-        return self.labels.get(framework, framework)
+        return framework_label(self.labels, framework)
 
 
 def evaluate_rules(ruleset: RuleSet, facts: Facts, explain: bool = True) -> Evaluation:

@@ -52,6 +52,13 @@ class Constraint:
 Rule = Preference | Constraint
 
 
+def framework_label(labels: Mapping[str, str], framework: str | None) -> str:
+    """A framework's display name ("no feasible framework" for none), falling back to its id."""
+    if framework is None:
+        return "no feasible framework"
+    return labels.get(framework, framework)
+
+
 @dataclass(frozen=True)
 class RuleSet:
     questionnaire: Questionnaire
@@ -61,9 +68,7 @@ class RuleSet:
     labels: Mapping[str, str] = field(default_factory=dict)  # framework -> display name, from the catalogue
 
     def label(self, framework: str | None) -> str:
-        if framework is None:
-            return "no feasible framework"
-        return self.labels.get(framework, framework)
+        return framework_label(self.labels, framework)
 
     @property
     def version(self) -> str:

@@ -21,8 +21,6 @@ CUDA_DRIVER_MIN: dict[int, dict[str, tuple[int, ...]]] = {
     13: {"windows": (580, 88), "other": (580, 65, 6)},
 }
 _CUDA_WHEEL = re.compile(r"(download\.pytorch\.org/whl/)(cu\d+)\b")
-# The operating systems the catalogue's commands are written for (the questionnaire's).
-_CATALOGUE_OS = ("linux", "windows", "macos")
 
 
 def version_tuple(text: str | None) -> tuple[int, ...]:
@@ -90,10 +88,6 @@ def wsl_route() -> str:
 
 
 def tensorflow_install(machine: Machine, hardware: Hardware) -> str:
-    if hardware == "nvidia" and machine.os.system not in _CATALOGUE_OS:
-        # The catalogue's default here is Linux's [and-cuda] line; doctor has always offered the plain wheel
-        # on systems the questionnaire does not know (BSD, ...), where no CUDA build exists.
-        return _base("tensorflow", "cpu", machine)
     return _base("tensorflow", hardware, machine)
 
 

@@ -89,13 +89,14 @@ def _hardware_finding(machine: Machine, target: ProjectTarget) -> Finding:
         return Finding("ok", "project targets the CPU: any machine can run it")
     if hardware in machine.hardware:
         return Finding("ok", f"project targets {hardware}: {label} found on this machine")
-    # TensorFlow has no Apple or Intel GPU path: such projects train on the CPU and their device test skips.
-    cpu_anyway = target.framework == "tensorflow" and hardware in ("apple", "intel")
+    # A framework without an accelerator path there (the catalogue says) trains on the CPU and skips that test.
+    catalog = load_catalog()
+    cpu_anyway = not catalog.install[target.framework, hardware].accelerated
     return Finding(
         "warn" if cpu_anyway else "error",
         f"project targets {hardware}; no {label} found{_why_missing(machine, hardware)}: "
-        + ("TensorFlow trains on the CPU there anyway" if cpu_anyway
-           else f"its {load_catalog().marker(hardware)} smoke test will fail on this machine"),
+        + (f"{catalog.framework_label(target.framework)} trains on the CPU there anyway" if cpu_anyway
+           else f"its {catalog.marker(hardware)} smoke test will fail on this machine"),
     )
 
 
@@ -112,6 +113,7 @@ def _os_findings(machine: Machine, target: ProjectTarget) -> list[Finding]:
 
 
 def _why_missing(machine: Machine, hardware: Hardware) -> str:
+    # A lookup by vendor: Hardware is the wider vocabulary, so a plain .get() does not type-check.
     tool = next((name for vendor, name in VENDOR_TOOLS.items() if vendor == hardware), None)
     if tool is None:
         return f" (this is {machine.os.name}, {machine.os.machine})" if hardware == "apple" else ""

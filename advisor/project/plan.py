@@ -11,7 +11,7 @@ from advisor.catalog import Catalog, load_catalog
 from advisor.decide.engine import Recommendation
 from advisor.decide.serialize import reason_dict
 from advisor.errors import InputError
-from advisor.project.record import ProjectRecord
+from advisor.project.record import FrameworkSource, ProjectRecord
 from advisor.project.settings import ProjectSettings
 
 
@@ -33,7 +33,7 @@ class GenerationPlan:
         return self.settings.framework_choice != "auto" and self.framework != self.recommendation.framework
 
     @property
-    def framework_source(self) -> str:
+    def framework_source(self) -> FrameworkSource:
         return "recommended" if self.settings.framework_choice == "auto" else "user"
 
     def context(self) -> dict[str, Any]:
@@ -79,7 +79,7 @@ class GenerationPlan:
             name=self.settings.name,
             description=self.settings.description,
             framework=self.framework,
-            framework_source="recommended" if self.settings.framework_choice == "auto" else "user",
+            framework_source=self.framework_source,
             recommended=rec.framework,
             answers=dict(rec.facts.answers),
             defaulted=tuple(rec.facts.defaulted),

@@ -398,8 +398,8 @@ def test_on_the_questionnaires_systems_the_command_is_the_catalogues(framework, 
 
 
 def test_an_os_the_catalogue_does_not_know_keeps_the_plain_tensorflow_wheel_for_nvidia():
-    # The one place the old doctor and the catalogue's default disagree; doctor's line is kept.
-    assert load_catalog().install_command("tensorflow", "nvidia", "freebsd") == 'pip install "tensorflow[and-cuda]"'
+    # The CUDA build is Linux's entry; elsewhere (BSD, ...) the catalogue's default is the plain wheel.
+    assert load_catalog().install_command("tensorflow", "nvidia", "freebsd") == "pip install tensorflow"
     assert tensorflow_install(machine("freebsd"), "nvidia") == "pip install tensorflow"
 
 

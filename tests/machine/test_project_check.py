@@ -78,7 +78,7 @@ def test_an_nvidia_project_on_a_cpu_machine_cannot_run(fake):
 def test_a_tensorflow_apple_project_trains_on_the_cpu_anyway(fake):
     check = check_project(fake.machine(), ProjectTarget("p", "tensorflow", "apple", "macos"))
     [warn_hw, warn_os] = by_level(check.findings, "warn")
-    assert "TensorFlow trains on the CPU there anyway" in warn_hw.message
+    assert "TensorFlow (Keras 3) trains on the CPU there anyway" in warn_hw.message  # the catalogue's label
     assert warn_os.message == "project targets macos; this machine runs linux"
     [error] = by_level(check.findings, "error")  # TensorFlow itself is missing here
     assert error.message.startswith("the project's framework (TensorFlow (Keras 3)) is not installed")

@@ -22,19 +22,21 @@ import tensorflow as tf
 TARGET_HARDWARE = "{{ cookiecutter.hardware }}"
 SCALE = "{{ cookiecutter.scale }}"
 
-# How to install TensorFlow for each hardware target (advisor's catalogue; README.md, Install, has the same).
+# How to install TensorFlow for each hardware target on Linux, where its GPU builds are (advisor's catalogue;
+# README.md, Install, has the command for this project's OS).
 INSTALL = {
 {%- for hardware in catalog.hardware %}
-    "{{ hardware }}": {{ install("tensorflow", hardware)|py_str }},
+    "{{ hardware }}": {{ install("tensorflow", hardware, "linux")|py_str }},
+{%- endfor %}
+}
+
+# Targets where TensorFlow has no supported accelerator: training uses the CPU, and this says why.
+CPU_ONLY_REASON = {
+{%- for hardware, entry in catalog.install.tensorflow.items() if entry.get("accelerated", true) is false %}
+    "{{ hardware }}": {{ entry.note|py_str }},
 {%- endfor %}
 }
 {% raw %}
-# Targets where TensorFlow has no supported accelerator: training uses the CPU, and this says why.
-CPU_ONLY_REASON = {
-    "apple": "TensorFlow has no official macOS GPU build, and tensorflow-metal broke with TF 2.18",
-    "intel": "Intel Extension for TensorFlow, the Intel GPU plugin, is end-of-life",
-}
-
 EXPECTED = {
     "cpu": "CPU",
     "nvidia": "an NVIDIA GPU visible to TensorFlow (CUDA build)",
