@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from advisor.catalog import load_catalog
 from advisor.project.create import CreatedProject
 
 
@@ -30,6 +31,12 @@ def print_generated(created: CreatedProject) -> None:
         )
     console.print("  decision record: docs/DECISION.md; replay: .advisor/answers.yaml")
     console.print("\nNext:")
-    console.print(f"  cd {path}")
-    console.print('  pip install -e ".[dev]"      # README.md has the install command for your hardware', markup=False)
-    console.print(f"  advisor smoke {path}")
+    console.print(f"  cd {path}", markup=False, soft_wrap=True)
+    # The framework first, built for the hardware: installing the project alone would let pip pick a
+    # default build (on Linux, PyTorch's multi-GB CUDA wheel even for a CPU project).
+    install = load_catalog().install_command(plan.framework, plan.hardware, plan.os)
+    console.print(f"  # {label(plan.framework)} for {plan.hardware} on {plan.os} (README.md, Install):", style="dim")
+    for line in install.splitlines():
+        console.print(f"  {line}", markup=False, soft_wrap=True)
+    console.print('  pip install -e ".[dev]"', markup=False, soft_wrap=True)
+    console.print(f"  advisor smoke {path}", markup=False, soft_wrap=True)

@@ -214,6 +214,17 @@ def test_other_tasks_start_from_the_closest_template_and_say_so(tmp_path, adviso
     assert "no LLM template yet" in (target / "docs" / "DECISION.md").read_text().replace("\\", "")
 
 
+@pytest.mark.parametrize(("framework", "hardware", "os_name"), [("pytorch", "cpu", "linux"), ("tensorflow", "nvidia", "linux")])
+def test_next_steps_install_the_framework_for_the_hardware_before_the_project(tmp_path, advisor_cli, framework,
+                                                                             hardware, os_name):
+    result = advisor_cli("new", str(tmp_path / "p"), "--framework", framework, "-a", f"hardware={hardware}",
+                         "-a", f"os={os_name}", "--no-input")
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    framework_install = load_catalog().install_command(framework, hardware, os_name)
+    assert framework_install in lines and 'pip install -e ".[dev]"' in lines
+    assert lines.index(framework_install) < lines.index('pip install -e ".[dev]"')
+
+
 def test_defaults_are_listed(tmp_path, advisor_cli):
     result = advisor_cli("new", str(tmp_path / "d"), "--no-input")
     assert "defaulted: goal=prototype" in result.stdout

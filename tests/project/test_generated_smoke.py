@@ -34,9 +34,10 @@ def test_cpu_project_smoke_passes(generated, advisor_cli, framework, task):
     assert code == 0 and failures == [], failures
     assert report["passed"] >= 6 and report["skipped"] == 0
     modules = {test["name"].split("::")[0].rsplit(".", 1)[-1] for test in report["tests"]}
-    assert {"test_device", "test_training", "test_data", "test_checkpoint", "test_export"} <= modules
+    assert {"test_device", "test_training", "test_learning", "test_data", "test_checkpoint", "test_export"} <= modules
     names = " ".join(by_name(report))
-    assert "weights" in names and "overfit" in names, names
+    for kind in ("learns", "overfit", "independent_computation", "resume", "every_batch", "new_order"):
+        assert kind in names, (kind, names)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -25,11 +25,14 @@ TEXT_SUFFIXES = {".py", ".md", ".toml", ".yaml", ".yml", ".sh", ".sbatch", ".txt
 # The names every generated module offers, in both frameworks (README.md documents them).
 MODULE_API = {
     "config.py": {"Config", "load_config"},
-    "cli.py": {"parser", "config_from_args"},
+    "cli.py": {"parser", "config_from_args", "run"},
     "device.py": {"TARGET_HARDWARE", "select_device", "accelerator_status", "AcceleratorStatus"},
-    "data.py": {"Loaders", "make_loaders", "synthetic_dataset", "load_dataset"},
-    "model.py": {"build_model", "example_input", "loss_fn", "METRICS"},
-    "train.py": {"TrainResult", "train", "checkpoint_path", "save_checkpoint", "load_checkpoint", "main"},
+    "sources.py": {"Examples", "Split", "load_examples", "stratified_split", "synthetic_arrays", "fit_config"},
+    "metrics.py": {"classification_scores", "learning_rate_factor", "Tracker", "append_metrics", "write_confusion"},
+    "data.py": {"Batches", "Loaders", "make_loaders", "synthetic_examples"},
+    "model.py": {"build_model", "example_input", "as_model_input", "adapt", "augment", "loss_fn"},
+    "train.py": {"TrainResult", "train", "checkpoint_path", "save_checkpoint", "load_checkpoint", "score_checkpoint",
+                 "main"},
     "evaluate.py": {"evaluate", "predict", "main"},
     "export/__init__.py": {"Format", "FORMATS", "DEPLOY_FORMATS", "resolve_format", "check_parity",
                            "write_manifest", "export", "main"},

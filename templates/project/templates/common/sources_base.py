@@ -1,5 +1,63 @@
 {% raw %}
 # ---------------------------------------------------------------- shared by every task
+@dataclasses.dataclass(frozen=True)
+class Examples:
+    """Every example of a data set, in reading order (the order split indices refer to)."""
+
+    inputs: np.ndarray | list[str]  # an array of inputs, or file paths read lazily (see load_input)
+    labels: np.ndarray  # int64 (N,)
+    class_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def in_memory(self) -> bool:
+        return isinstance(self.inputs, np.ndarray)
+
+    def take(self, indices: np.ndarray) -> Examples:
+        inputs = self.inputs[indices] if self.in_memory else [self.inputs[i] for i in indices]
+        return Examples(inputs, self.labels[indices], self.class_names)
+
+    def fingerprint(self) -> str:
+        """Identifies the data a split was made for: labels, class names and where inputs came from."""
+        digest = hashlib.sha256(np.ascontiguousarray(self.labels, dtype=np.int64).tobytes())
+        digest.update("\0".join(self.class_names).encode("utf-8"))
+        if self.in_memory:
+            digest.update(str(self.inputs.shape).encode())
+        else:
+            root = os.path.commonpath(self.inputs) if self.inputs else ""
+            digest.update("\0".join(os.path.relpath(p, root) for p in self.inputs).encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class Split:
+    """Indices into Examples for each part; recorded with the checkpoint so evaluation never re-splits."""
+
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    fingerprint: str
+
+    def to_dict(self) -> dict:
+        parts = {name: [int(i) for i in getattr(self, name)] for name in ("train", "val", "test")}
+        return {"fingerprint": self.fingerprint, **parts}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> Split:
+        parts = {name: np.asarray(record[name], dtype=np.int64) for name in ("train", "val", "test")}
+        return cls(fingerprint=record["fingerprint"], **parts)
+
+    def check(self, examples: Examples) -> None:
+        """The recorded split must belong to this data: a different set would leak or mislabel examples."""
+        if examples.fingerprint() != self.fingerprint:
+            raise ValueError(
+                f"the data ({len(examples)} examples, classes {examples.class_names}) is not the data this run "
+                "was split on: point data_dir at the same files, or train a new run in another output_dir"
+            )
+
+
 def index_labels(raw: list[str]) -> tuple[list[int], list[str]]:
     """Map label strings to 0..K-1; numeric labels keep their numeric order."""
     names = sorted(set(raw))
@@ -19,32 +77,67 @@ def data_file(path: Path, suffixes: set[str]) -> Path:
     return files[0]
 
 
-def load_arrays(cfg) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(x, y, class names): your data when cfg.data_dir is set, synthetic data otherwise."""
+def load_examples(cfg) -> Examples:
+    """Your data when cfg.data_dir is set, synthetic data otherwise."""
     if not cfg.data_dir:
         x, y = synthetic_arrays(cfg)
-        return x, y, [f"class_{i}" for i in range(cfg.num_classes)]
+        return Examples(x, y, [f"class_{i}" for i in range(cfg.num_classes)])
     root = Path(cfg.data_dir).expanduser()
     if not root.exists():
         raise FileNotFoundError(
             f"data_dir {root} does not exist. Point data_dir (configs/train.yaml or --data-dir) at your data, "
             "or leave it empty to train on synthetic data."
         )
-    x, y, names = read_data(root, cfg)
-    if len(y) == 0:
+    inputs, labels, names = read_data(root, cfg)
+    if len(labels) == 0:
         raise ValueError(f"data_dir {root} contains no examples")
-    return x, y, names
+    if len(names) < 2:
+        raise ValueError(f"data_dir {root} has one class ({names[0]!r}): classification needs two or more")
+    return Examples(inputs, np.asarray(labels, dtype=np.int64), list(names))
 
 
-def fit_config(cfg, x: np.ndarray, class_names: list[str]):
+def fit_config(cfg, examples: Examples):
     """Copy of cfg whose sizes match the data: the class count, and whatever the task reads from it."""
-    return dataclasses.replace(cfg, num_classes=len(class_names), **sizes_from_data(x))
+    return dataclasses.replace(cfg, num_classes=len(examples.class_names), **sizes_from_data(examples.inputs))
 
 
-def split(x: np.ndarray, y: np.ndarray, val_fraction: float, seed: int):
-    """Shuffled (x_train, y_train, x_val, y_val); at least one validation example."""
-    order = np.random.default_rng(seed).permutation(len(y))
-    n_val = min(len(y) - 1, max(1, round(len(y) * val_fraction))) if val_fraction > 0 else 0
-    val, train = order[:n_val], order[n_val:]
-    return x[train], y[train], x[val], y[val]
+def stratified_split(examples: Examples, val_fraction: float, test_fraction: float, seed: int) -> Split:
+    """Each class is shuffled (seeded) and cut in the same proportions; every class keeps a training example.
+
+    Small data can round a part down to nothing: val and test then take one example from the largest class.
+    """
+    if not (0 <= val_fraction < 1 and 0 <= test_fraction < 1 and val_fraction + test_fraction < 1):
+        raise ValueError(
+            f"val_fraction ({val_fraction}) and test_fraction ({test_fraction}) must be in [0, 1) and sum below 1"
+        )
+    rng = np.random.default_rng(seed)
+    parts: dict[str, list[int]] = {"train": [], "val": [], "test": []}
+    for label in range(len(examples.class_names)):
+        members = rng.permutation(np.flatnonzero(examples.labels == label))
+        n_test = min(round(len(members) * test_fraction), max(len(members) - 1, 0))
+        n_val = min(round(len(members) * val_fraction), max(len(members) - 1 - n_test, 0))
+        parts["test"] += members[:n_test].tolist()
+        parts["val"] += members[n_test : n_test + n_val].tolist()
+        parts["train"] += members[n_test + n_val :].tolist()
+    for name, fraction in (("val", val_fraction), ("test", test_fraction)):
+        if fraction > 0 and not parts[name]:
+            counts = np.bincount(examples.labels[parts["train"]], minlength=len(examples.class_names))
+            donors = [i for i in parts["train"] if examples.labels[i] == counts.argmax()]
+            if counts.max() > 1:
+                parts[name].append(donors[-1])
+                parts["train"].remove(donors[-1])
+    order = {name: np.sort(np.asarray(indices, dtype=np.int64)) for name, indices in parts.items()}
+    return Split(**order, fingerprint=examples.fingerprint())
+
+
+def imbalance_note(examples: Examples) -> str:
+    """A warning when the largest class has over 3x the examples of the smallest (empty when balanced)."""
+    counts = np.bincount(examples.labels, minlength=len(examples.class_names))
+    if counts.min() * 3 >= counts.max():
+        return ""
+    rare = examples.class_names[int(counts.argmin())]
+    return (
+        f"classes are imbalanced ({counts.max()} vs {counts.min()} examples, fewest: {rare!r}): accuracy favours "
+        "the large classes, so watch macro_f1 and the confusion matrix; the loss is not reweighted"
+    )
 {%- endraw %}

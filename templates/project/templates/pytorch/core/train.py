@@ -1,9 +1,17 @@
-"""Training: a plain PyTorch loop with AMP on CUDA, TensorBoard logs, checkpoints and DDP under torchrun.
+"""Training: a plain PyTorch loop with a warm-up + cosine schedule, gradient clipping, bf16/fp16 autocast on
+GPUs, the best checkpoint by a monitored metric, early stopping, resume, metrics.jsonl, TensorBoard logs,
+and DDP under torchrun.
 
     python -m {{ cookiecutter.package }}.train
-        [--config PATH] [--epochs N] [--data-dir DIR] [--device D] [--output-dir DIR]
+        [--config PATH] [--data-dir DIR] [--epochs N] [--device D] [--output-dir DIR]
+        [--resume [CHECKPOINT]] [KEY=VALUE ...]
 
-The loop knows nothing about the task: model.py gives the network, the loss and the metrics.
+Any config key can be set on the command line, as KEY=VALUE:
+
+    python -m {{ cookiecutter.package }}.train learning_rate=0.003 batch_size=64
+
+The loop knows nothing about the task: model.py gives the network, the input statistics, the augmentation
+and the loss; metrics.py the scores.
 """
 {% raw %}
 from __future__ import annotations
@@ -12,31 +20,38 @@ import contextlib
 import dataclasses
 import os
 import sys
+import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, DistributedSampler
 
-from . import cli
+from . import cli, metrics
 from .config import Config
-from .data import make_loaders
+from .data import Batches, make_loaders
 from .device import select_device
-from .model import METRICS, build_model, loss_fn
+from .model import adapt, build_model, loss_fn
+from .sources import Split, imbalance_note
 
-CHECKPOINT_NAME = "last.pt"
+CHECKPOINT_DIR = "checkpoints"
+CHECKPOINT_FILES = {"best": "best.pt", "last": "last.pt"}
+# Keys a resumed run takes from the command line; everything else comes from the checkpoint's config.
+RUNTIME_KEYS = ("epochs", "device", "num_workers", "output_dir", "log_every")
 
 
 @dataclass
 class TrainResult:
-    model: nn.Module  # the trained model (unwrapped from DDP)
-    checkpoint: Path | None  # None on ranks other than 0
-    history: list[dict] = field(default_factory=list)  # per epoch: epoch, train_loss, val_loss, val_<metric>...
+    model: nn.Module  # the model after the last epoch (unwrapped from DDP)
+    checkpoint: Path | None  # the best checkpoint; None on ranks other than 0
+    history: list[dict] = field(default_factory=list)  # one row per epoch, as in metrics.jsonl
     replicas: int = 1  # processes that trained together
+    test: dict | None = None  # the best checkpoint's scores on the test split (rank 0)
+    best_epoch: int = 0
 
     @property
     def final(self) -> dict:
@@ -45,23 +60,46 @@ class TrainResult:
 
 
 # ---------------------------------------------------------------- checkpoints
-def checkpoint_path(cfg: Config) -> Path:
-    return Path(cfg.output_dir) / "checkpoints" / CHECKPOINT_NAME
+def checkpoint_path(run: Config | str | Path, which: str = "best") -> Path:
+    """<output_dir>/checkpoints/best.pt (the best epoch by cfg.monitor) or last.pt (the latest, for resume)."""
+    run_dir = run.output_dir if isinstance(run, Config) else run
+    return Path(run_dir) / CHECKPOINT_DIR / CHECKPOINT_FILES[which]
 
 
-def save_checkpoint(path: Path, model: nn.Module, cfg: Config, class_names: list[str]) -> Path:
-    """Weights plus everything needed to rebuild the model (config, class names)."""
+def save_checkpoint(
+    path: Path,
+    model: nn.Module,
+    cfg: Config,
+    class_names: list[str],
+    split: Split | None = None,
+    training: dict | None = None,
+) -> Path:
+    """Weights plus what rebuilds and re-scores the model: config, class names, the data split, and for
+    resume the optimizer, schedule, epoch and random state (`training`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"model": model.state_dict(), "config": dataclasses.asdict(cfg), "class_names": list(class_names)}
+    state = {
+        "model": model.state_dict(),
+        "config": dataclasses.asdict(cfg),
+        "class_names": list(class_names),
+        "split": split.to_dict() if split else None,
+        "training": training,
+    }
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
     tmp.replace(path)  # never leave a half-written checkpoint behind
     return path
 
 
+def read_checkpoint(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}; train first: python -m {__package__}.train")
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
 def load_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> tuple[nn.Module, Config, list[str]]:
     """(model in eval mode, the config it was trained with, class names)."""
-    state = torch.load(path, map_location=device, weights_only=True)
+    state = read_checkpoint(path)
     cfg = Config(**state["config"])
     model = build_model(cfg)
     model.load_state_dict(state["model"])
@@ -102,60 +140,133 @@ def setup_distributed() -> tuple[int, int, int, bool]:
     return rank, world, local_rank, True
 
 
-# ---------------------------------------------------------------- steps, epochs, validation
+# ---------------------------------------------------------------- optimisation
+def build_optimizer(model: nn.Module, cfg: Config) -> torch.optim.Optimizer:
+    """AdamW with the config's learning rate and weight decay (the tests use this very function)."""
+    return torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """cfg.lr_schedule per optimizer step (metrics.learning_rate_factor); the step count is its only state,
+    so a resumed run needs nothing but the epoch. Set directly: LambdaLR costs more per step."""
+
+    learning_rate: float
+    total_steps: int
+    warmup_steps: int
+    kind: str
+
+    @classmethod
+    def for_run(cls, cfg: Config, steps_per_epoch: int) -> Schedule:
+        total = cfg.epochs * steps_per_epoch
+        return cls(cfg.learning_rate, total, min(total, round(cfg.warmup_epochs * steps_per_epoch)), cfg.lr_schedule)
+
+    def apply(self, optimizer: torch.optim.Optimizer, step: int) -> float:
+        """Set the learning rate of optimizer step `step` (0-based); returns it."""
+        rate = self.learning_rate * metrics.learning_rate_factor(step, self.total_steps, self.warmup_steps, self.kind)
+        for group in optimizer.param_groups:
+            group["lr"] = rate
+        return rate
+
+
+def autocast_dtype(cfg: Config, device: torch.device) -> torch.dtype | None:
+    """bfloat16 on GPUs that have it (Ampere and later, Intel GPUs), float16 on older CUDA GPUs, else none."""
+    if not cfg.mixed_precision:
+        return None
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device.type == "xpu":
+        return torch.bfloat16
+    return None
+
+
 def train_step(
     model: nn.Module,
     batch: tuple[torch.Tensor, torch.Tensor],
     optimizer: torch.optim.Optimizer,
     scaler: torch.amp.GradScaler,
     device: torch.device,
-    amp: bool = False,
+    amp_dtype: torch.dtype | None = None,
+    clip_norm: float = 0.0,
 ) -> torch.Tensor:
-    """Forward, backward, update; returns the (detached) mean loss of the batch."""
+    """Forward, backward, clip, update; returns the (detached) mean loss of the batch."""
     inputs, labels = (t.to(device, non_blocking=True) for t in batch)
     optimizer.zero_grad(set_to_none=True)
-    # float16 autocast on CUDA only (amp=True); other devices run in full precision.
-    with torch.autocast(device.type, dtype=torch.float16) if amp else contextlib.nullcontext():
+    with torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else contextlib.nullcontext():
         loss = loss_fn(labels, model(inputs)).mean()
-    scaler.scale(loss).backward()  # the scaler is a no-op when AMP is off
+    scaler.scale(loss).backward()  # the scaler is a no-op unless float16 needs it
+    if clip_norm > 0:
+        scaler.unscale_(optimizer)
+        nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
     scaler.step(optimizer)
     scaler.update()
     return loss.detach()
 
 
-def train_epoch(model, loader, optimizer, scaler, device, amp, writer, step: int, log_every: int):
-    """One pass over the loader; returns (mean loss as a tensor, global step)."""
-    model.train()
-    # Summed on the device: calling .item() every step would wait for the GPU each time.
-    total, batches = torch.zeros((), device=device), 0
-    for batch in loader:
-        loss = train_step(model, batch, optimizer, scaler, device, amp)
-        total += loss
-        batches += 1
-        step += 1
-        if writer and step % log_every == 0:
-            writer.add_scalar("train/loss", loss.item(), step)
-    return total / max(batches, 1), step
-
-
 @torch.no_grad()
-def validate(model: nn.Module, loader: DataLoader, device: torch.device) -> dict:
-    """Mean loss and metrics (model.METRICS) over a loader, and the number of examples."""
+def predict_logits(model: nn.Module, batches: Batches, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, logits) of a whole split, in its order, on the CPU."""
     model.eval()
-    totals = dict.fromkeys(["loss", *METRICS], 0.0)
-    count = 0
-    for inputs, labels in loader:
-        inputs, labels = inputs.to(device, non_blocking=True), labels.to(device, non_blocking=True)
-        outputs = model(inputs)
-        totals["loss"] += loss_fn(labels, outputs).sum().item()
-        for name, metric in METRICS.items():
-            totals[name] += metric(labels, outputs).sum().item()
-        count += len(labels)
-    return {**{name: total / max(count, 1) for name, total in totals.items()}, "examples": count}
+    labels, logits = [], []
+    for inputs, batch_labels in batches:
+        logits.append(model(inputs.to(device, non_blocking=True)).float().cpu())
+        labels.append(batch_labels)
+    if not labels:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    return torch.cat(labels).numpy(), torch.cat(logits).numpy()
+
+
+def score(model: nn.Module, batches: Batches, device: torch.device) -> dict:
+    """loss, accuracy, macro_f1, examples and confusion matrix of the model on a split."""
+    return metrics.classification_scores(*predict_logits(model, batches, device))
+
+
+def score_checkpoint(path: str | Path, part: str = "test", device: torch.device | str = "cpu") -> dict:
+    """A checkpoint's scores on a part (test, val, train) of the split recorded with it: the data and split
+    come from the checkpoint, so nothing needs repeating and nothing leaks."""
+    state = read_checkpoint(path)
+    if not state.get("split"):
+        raise ValueError(f"{path} records no data split (written by an older version): retrain to evaluate it")
+    model, cfg, class_names = load_checkpoint(path, device)
+    loaders = make_loaders(dataclasses.replace(cfg, device=str(device)), Split.from_dict(state["split"]))
+    scores = score(model, getattr(loaders, part), torch.device(device))
+    return {**scores, "split": part, "class_names": class_names, "checkpoint": str(path)}
 
 
 # ---------------------------------------------------------------- the loop
-def train(cfg: Config) -> TrainResult:
+def train_epoch(model, batches, optimizer, schedule, scaler, device, cfg, amp_dtype, writer, step):
+    """One pass over the training batches; returns (mean loss as a tensor, global step)."""
+    model.train()
+    # Summed on the device, and step losses logged after the epoch: .item() or a TensorBoard write every
+    # few steps would wait for the GPU, or for TensorBoard's writer thread, each time.
+    total, count, logged = torch.zeros((), device=device), 0, []
+    for batch in batches:
+        schedule.apply(optimizer, step)
+        loss = train_step(model, batch, optimizer, scaler, device, amp_dtype, cfg.grad_clip_norm)
+        total += loss
+        count += 1
+        step += 1
+        if writer and step % cfg.log_every == 0:
+            logged.append((step, loss))
+    for logged_step, loss in logged:
+        writer.add_scalar("step/train_loss", loss.item(), logged_step)
+    return total / max(count, 1), step
+
+
+def _resume_state(cfg: Config, resume: str | Path) -> tuple[Config, dict]:
+    path = checkpoint_path(cfg, "last") if str(resume) == "last" else Path(resume)
+    state = read_checkpoint(path)
+    if not state.get("training"):
+        raise ValueError(f"{path} has no training state to resume from (use a last.pt written by this project)")
+    saved = Config(**state["config"])
+    return dataclasses.replace(saved, **{key: getattr(cfg, key) for key in RUNTIME_KEYS}), state
+
+
+def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
+    """Train per cfg; `resume` ("last" or a checkpoint path) continues a run where it stopped."""
+    state = None
+    if resume:
+        cfg, state = _resume_state(cfg, resume)
     rank, world, local_rank, started_group = setup_distributed()
     is_main = rank == 0
     torch.manual_seed(cfg.seed)  # same initial weights on every rank
@@ -164,58 +275,127 @@ def train(cfg: Config) -> TrainResult:
     one_gpu_per_process = world > 1 and device.type in ("cuda", "xpu")
     if one_gpu_per_process:
         device = torch.device(device.type, local_rank)
-    loaders = make_loaders(cfg, device)
+    loaders = make_loaders(cfg, Split.from_dict(state["split"]) if state else None)
     cfg = loaders.cfg
-    model = build_model(cfg).to(device)
-    trained = model
+    model = build_model(cfg)
+    if state:
+        model.load_state_dict(state["model"])
+    else:
+        adapt(model, loaders.train_inputs)
+    model = trained = model.to(device)
     if world > 1:
         model = DistributedDataParallel(model, device_ids=[local_rank] if one_gpu_per_process else None)
 
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-    amp = cfg.mixed_precision and device.type == "cuda"
-    scaler = torch.amp.GradScaler("cuda", enabled=amp)
-    writer = summary_writer(cfg.output_dir) if is_main else None
+    optimizer = build_optimizer(model, cfg)
+    schedule = Schedule.for_run(cfg, len(loaders.train))
+    amp_dtype = autocast_dtype(cfg, device)
+    scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
+    tracker = metrics.Tracker(cfg.monitor, cfg.early_stopping_patience)
+    history, start_epoch = [], 0
+    if state:
+        training = state["training"]
+        optimizer.load_state_dict(training["optimizer"])
+        scaler.load_state_dict(training["scaler"])
+        tracker = metrics.Tracker(**training["tracker"])
+        if tracker.should_stop:  # a run that stopped early and is resumed gets its patience again
+            tracker.stale_epochs = 0
+        history, start_epoch = training["history"], training["epoch"]
+        torch.set_rng_state(training["rng"])
+    run_dir = Path(cfg.output_dir)
+    writer = summary_writer(str(run_dir)) if is_main else None
     if is_main:
+        metrics.restart_metrics(run_dir, start_epoch)
+        metrics.write_split(run_dir, loaders.split.to_dict())
+        note = imbalance_note(loaders.train.examples)
+        if note:
+            print(f"note: {note}")
         processes = f"{world} process{'es' if world > 1 else ''}"
-        print(f"training on {device} ({processes}), {len(loaders.train.dataset)} examples")
+        print(
+            f"training on {device} ({processes}{', ' + str(amp_dtype).removeprefix('torch.') if amp_dtype else ''}): "
+            f"{len(loaders.train.examples)} train, {len(loaders.val.examples)} val, "
+            f"{len(loaders.test.examples)} test examples"
+            + (f"; resuming after epoch {start_epoch}" if state else "")
+        )
 
-    history, step, ckpt = [], 0, None
-    for epoch in range(1, cfg.epochs + 1):
-        if isinstance(loaders.train.sampler, DistributedSampler):
-            loaders.train.sampler.set_epoch(epoch)  # a different shuffle each epoch
+    step = start_epoch * len(loaders.train)
+    for epoch in range(start_epoch + 1, cfg.epochs + 1):
+        started = time.perf_counter()
+        loaders.train.set_epoch(epoch)
         epoch_loss, step = train_epoch(
-            model, loaders.train, optimizer, scaler, device, amp, writer, step, cfg.log_every
+            model, loaders.train, optimizer, schedule, scaler, device, cfg, amp_dtype, writer, step
         )
         if world > 1:
             dist.all_reduce(epoch_loss)  # mean over all ranks, not just rank 0's shard
             epoch_loss /= world
+        train_seconds = time.perf_counter() - started
+        stop = torch.zeros((), dtype=torch.int64)
         if is_main:
-            metrics = {"epoch": epoch, "train_loss": epoch_loss.item()}
-            metrics.update({f"val_{k}": v for k, v in validate(trained, loaders.val, device).items()})
-            history.append(metrics)
-            for name in ("train_loss", "val_loss", *(f"val_{m}" for m in METRICS)):
-                writer.add_scalar(name.replace("_", "/", 1), metrics[name], epoch)
-            print(f"epoch {epoch}/{cfg.epochs}  " + cli.format_metrics(metrics))
-            ckpt = save_checkpoint(checkpoint_path(cfg), trained, cfg, loaders.class_names)
+            val = score(trained, loaders.val, device)
+            row = {
+                "epoch": epoch,
+                "train_loss": epoch_loss.item(),
+                **{f"val_{name}": val[name] for name in ("loss", "accuracy", "macro_f1")},
+                "lr": optimizer.param_groups[0]["lr"],
+                "epoch_seconds": time.perf_counter() - started,
+                "samples_per_second": loaders.train.shard_size * world / train_seconds,
+            }
+            improved = tracker.update(epoch, row)
+            history.append(row)
+            metrics.append_metrics(run_dir, row)
+            for name, value in row.items():
+                if name != "epoch":
+                    writer.add_scalar(f"epoch/{name}", value, epoch)
+            print(f"epoch {epoch}/{cfg.epochs}  {cli.format_metrics(row)}{'  *' if improved else ''}", flush=True)
+            training = {
+                "optimizer": optimizer.state_dict(),
+                "step": step,
+                "scaler": scaler.state_dict(),
+                "tracker": tracker.state(),
+                "history": history,
+                "epoch": epoch,
+                "rng": torch.get_rng_state(),
+            }
+            save_checkpoint(checkpoint_path(cfg, "last"), trained, cfg, loaders.class_names, loaders.split, training)
+            if improved:
+                save_checkpoint(checkpoint_path(cfg, "best"), trained, cfg, loaders.class_names, loaders.split)
+            stop.fill_(int(tracker.should_stop))
         if world > 1:
-            dist.barrier()  # keep ranks in step while rank 0 validates and saves
+            dist.broadcast(stop, 0)  # every rank stops together
+        if stop:
+            if is_main:
+                print(f"early stop: {cfg.monitor} has not improved for {tracker.stale_epochs} epochs")
+            break
 
-    if writer:
+    test, best = None, None
+    if is_main:
         writer.close()
+        best = checkpoint_path(cfg, "best")
+        test = finish_run(best, run_dir, tracker.best_epoch, device)
+        print(f"best epoch {tracker.best_epoch} ({cfg.monitor} {tracker.best:.4g}); " + describe(test))
+    if world > 1:
+        dist.barrier()  # the other ranks wait while rank 0 scores the test split
     if started_group:
         dist.destroy_process_group()
-    return TrainResult(trained, ckpt, history, world)
+    return TrainResult(trained, best, history, world, test, tracker.best_epoch)
 
+
+{%- endraw %}
+
+{% include "common/run_end.py" %}
+{%- raw %}
 
 def main(argv: list[str] | None = None) -> int:
-    args = cli.parser(__doc__, epochs=True).parse_args(argv)
+    args = cli.parse(cli.parser(__doc__, training=True), argv)
     cfg = cli.config_from_args(args)
-    result = train(cfg)
+    result = train(cfg, resume=args.resume)
     if result.checkpoint:
-        print(f"checkpoint: {result.checkpoint}   logs: tensorboard --logdir {cfg.output_dir}")
+        print(
+            f"checkpoints: {result.checkpoint.parent}   metrics: {Path(cfg.output_dir) / metrics.METRICS_FILE}   "
+            f"logs: tensorboard --logdir {cfg.output_dir}"
+        )
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))
 {%- endraw %}

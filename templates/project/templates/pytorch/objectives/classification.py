@@ -1,17 +1,9 @@
 {% raw %}
-# ---------------------------------------------------------------- loss and metrics: classification
-# Both take (labels, outputs), as Keras does, and give one value per example: training averages them,
-# validation sums them over the split.
+# ---------------------------------------------------------------- loss: classification
 def loss_fn(labels: torch.Tensor, outputs: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy on logits, per example."""
-    return nn.functional.cross_entropy(outputs, labels, reduction="none")
+    """Cross-entropy on logits, per example (labels first, as in Keras); training averages it.
 
-
-def accuracy(labels: torch.Tensor, outputs: torch.Tensor) -> torch.Tensor:
-    """1.0 where the highest logit is the label, per example."""
-    return (outputs.argmax(1) == labels).float()
-
-
-# Reported by validate()/evaluate() and logged as val_<name>.
-METRICS = {"accuracy": accuracy}
+    Scores (accuracy, macro-F1, the confusion matrix) come from the logits, in metrics.py.
+    """
+    return nn.functional.cross_entropy(outputs.float(), labels, reduction="none")
 {%- endraw %}

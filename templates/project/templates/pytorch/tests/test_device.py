@@ -1,5 +1,7 @@
 """The target hardware ({{ cookiecutter.hardware }}) is usable, and a training step runs on it and on the CPU."""
 {% raw %}
+import dataclasses
+
 import pytest
 import torch
 {% endraw %}
@@ -10,7 +12,11 @@ from {{ cookiecutter.package }}.device import (
     select_device,
 )
 from {{ cookiecutter.package }}.model import build_model
-from {{ cookiecutter.package }}.train import train_step
+from {{ cookiecutter.package }}.train import (
+    autocast_dtype,
+    build_optimizer,
+    train_step,
+)
 
 # The pytest marker of the target's accelerator tests (advisor's catalogue: {{ cookiecutter.hardware }} -> {{ catalog.hardware[cookiecutter.hardware].marker or "none" }});
 # a CPU target has none, so its target tests are plain smoke tests.
@@ -20,10 +26,10 @@ on_target = pytest.mark.{{ catalog.hardware[cookiecutter.hardware].marker or "sm
 @pytest.mark.smoke
 def test_cpu_device_runs_a_training_step(cpu_config):
     device = select_device("cpu")
-    loaders = make_loaders(cpu_config, device)
+    loaders = make_loaders(cpu_config)
     model = build_model(loaders.cfg).to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    loss = train_step(model, next(iter(loaders.train)), optimizer, torch.amp.GradScaler("cuda", enabled=False), device)
+    optimizer = build_optimizer(model, loaders.cfg)
+    loss = train_step(model, next(iter(loaders.train)), optimizer, torch.amp.GradScaler("cpu", enabled=False), device)
     assert torch.isfinite(loss)
 
 
@@ -44,12 +50,13 @@ def test_training_step_on_target_hardware(cpu_config):
     if not accelerator_status().available:
         pytest.skip("target accelerator missing: see test_target_hardware_is_available for the fix")
     device = select_device("auto")
-    loaders = make_loaders(cpu_config, device)
+    loaders = make_loaders(cpu_config)
     model = build_model(loaders.cfg).to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    amp = device.type == "cuda"  # exercise mixed precision where training uses it
-    scaler = torch.amp.GradScaler("cuda", enabled=amp)
-    loss = train_step(model, next(iter(loaders.train)), optimizer, scaler, device, amp)
+    optimizer = build_optimizer(model, loaders.cfg)
+    # Mixed precision as training uses it: bfloat16 where the GPU has it, float16 with a scaler elsewhere.
+    amp_dtype = autocast_dtype(dataclasses.replace(loaders.cfg, mixed_precision=True), device)
+    scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
+    loss = train_step(model, next(iter(loaders.train)), optimizer, scaler, device, amp_dtype)
     assert torch.isfinite(loss)
     assert next(model.parameters()).device.type == device.type
 {%- endraw %}

@@ -1,74 +1,125 @@
-"""tf.data input pipelines over the arrays from sources.py: synthetic by default, your files with data_dir.
+"""tf.data pipelines over the examples from sources.py: split (stratified, recorded) and served in batches.
 
-The arrays are held in memory; for data sets larger than RAM, build the datasets from files instead
-(e.g. tf.data.TFRecordDataset) and keep the batching below.
+In-memory data (synthetic, tables, texts) is gathered batch by batch from tensors with a per-epoch
+permutation; image folders are decoded from their files while training (parallel map), so memory stays
+bounded whatever the data set's size.
 """
 {% raw %}
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import tensorflow as tf
 
+from . import sources
 from .config import Config
-from .sources import fit_config, load_arrays, split, synthetic_arrays
+from .model import augment
 
 AUTOTUNE = tf.data.AUTOTUNE
+EPOCHS_AHEAD = 2**31 - 1  # training runs on epoch after epoch; fit() counts steps_per_epoch
+
+
+class Batches:
+    """One split's (inputs, labels) batches. Training order is a seeded permutation per epoch (the same
+    on resume); evaluation order is the split's order. batch_size is global (per replica x replicas)."""
+
+    def __init__(self, examples: sources.Examples, cfg: Config, batch_size: int, *, training: bool = False):
+        self.examples, self.cfg, self.batch_size, self.training = examples, cfg, batch_size, training
+        if examples.in_memory:
+            self.inputs = tf.convert_to_tensor(examples.inputs)
+        else:
+            self.inputs = tf.constant(examples.inputs, dtype=tf.string)
+        self.labels = tf.convert_to_tensor(examples.labels)
+
+    @property
+    def steps(self) -> int:
+        """Batches per epoch."""
+        return (len(self.examples) + self.batch_size - 1) // self.batch_size
+
+    def order(self, epoch) -> tf.Tensor:
+        """Example indices of an epoch: a permutation seeded by (seed, epoch) when training."""
+        indices = tf.range(len(self.examples), dtype=tf.int64)
+        if not self.training:
+            return indices
+        seed = tf.stack([tf.constant(self.cfg.seed, tf.int64), tf.cast(epoch, tf.int64)])
+        return tf.random.experimental.stateless_shuffle(indices, seed=seed)
+
+    def epoch(self, epoch=1) -> tf.data.Dataset:
+        """The batches of one epoch (epoch counts from 1; evaluation ignores it), prefetched."""
+        indices = tf.data.Dataset.from_tensor_slices(self.order(epoch))
+        if self.examples.in_memory:
+            batches = indices.batch(self.batch_size).map(self._gather)
+        else:
+            loaded = indices.map(self._load, num_parallel_calls=AUTOTUNE, deterministic=True)
+            batches = loaded.batch(self.batch_size)
+        if self.training:
+            batches = batches.map(lambda x, y: (augment(x, self.cfg), y))
+        return batches.prefetch(AUTOTUNE).with_options(_options())
+
+    def epochs(self, first: int = 1) -> tf.data.Dataset:
+        """Training batches of every epoch from `first` on, one epoch after the other, for one fit() call
+        with steps_per_epoch=self.steps (built once: a fit() per epoch costs more than a small model's epoch)."""
+        return tf.data.Dataset.range(first, EPOCHS_AHEAD).flat_map(self.epoch).with_options(_options())
+
+    def _gather(self, indices):
+        return tf.gather(self.inputs, indices), tf.gather(self.labels, indices)
+
+    def _load(self, index):
+        path = tf.gather(self.inputs, index)
+        example = tf.numpy_function(self._read, [path], tf.float32)
+        example.set_shape(self._example_shape())
+        return example, tf.gather(self.labels, index)
+
+    def _read(self, path: bytes) -> np.ndarray:
+        return sources.load_input(path.decode("utf-8"), self.cfg).astype(np.float32)
+
+    def _example_shape(self) -> tuple[int, ...]:
+        return sources.load_input(self.examples.inputs[0], self.cfg).shape if len(self.examples) else ()
+
+
+def _options() -> tf.data.Options:
+    options = tf.data.Options()
+    # In-memory arrays have no files to split between workers: shard multi-worker jobs by element.
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return options
 
 
 @dataclass(frozen=True)
 class Loaders:
     cfg: Config  # sizes (num_classes, ...) fitted to the data
-    train: tf.data.Dataset
-    val: tf.data.Dataset
+    train: Batches
+    val: Batches
+    test: Batches
     class_names: list[str]
+    split: sources.Split
+    train_inputs: np.ndarray | None  # the training split in memory (for model.adapt), None for files
 
 
-def synthetic_dataset(cfg: Config) -> tf.data.Dataset:
-    """Unbatched synthetic (x, y) examples shaped like the task's real data."""
-    return tf.data.Dataset.from_tensor_slices(synthetic_arrays(cfg))
+def synthetic_examples(cfg: Config) -> sources.Examples:
+    """All synthetic examples (deterministic from cfg.seed)."""
+    return sources.load_examples(dataclasses.replace(cfg, data_dir=None))
 
 
-def load_dataset(cfg: Config) -> tuple[Config, tf.data.Dataset, tf.data.Dataset, list[str]]:
-    """(cfg sized to the data, train examples, validation examples, class names), unbatched.
-
-    Your files when cfg.data_dir is set, synthetic data otherwise; the split follows cfg.seed.
-    """
-    x, y, class_names = load_arrays(cfg)
-    x_train, y_train, x_val, y_val = split(x, y, cfg.val_fraction, cfg.seed)
-    train = tf.data.Dataset.from_tensor_slices((x_train, y_train))
-    val = tf.data.Dataset.from_tensor_slices((x_val, y_val))
-    return fit_config(cfg, x, class_names), train, val, list(class_names)
-
-
-def _batch_size(n: int, batch_size: int, replicas: int) -> int:
-    # Keras builds a distributed model from the first batch averaged over replicas, which fails
-    # when that batch splits unevenly: shrink the batch of a small split to a multiple of replicas.
-    if replicas == 1 or n >= batch_size:
-        return batch_size
-    return max(replicas, n - n % replicas)
-
-
-def batched(ds: tf.data.Dataset, batch_size: int, replicas: int = 1, shuffle: bool = False, seed: int = 0):
-    """Shuffled (seeded, so runs repeat), batched and prefetched pipeline."""
-    n = int(ds.cardinality())
-    if shuffle:
-        ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
-    options = tf.data.Options()
-    # In-memory arrays have no files to split between workers: shard multi-worker jobs by element.
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    return ds.batch(_batch_size(n, batch_size, replicas)).prefetch(AUTOTUNE).with_options(options)
-
-
-def make_loaders(cfg: Config, replicas: int = 1) -> Loaders:
-    """Train/validation pipelines. cfg.batch_size is per replica: a batch holds batch_size * replicas
-    examples, which the distribution strategy splits across its replicas."""
-    fitted, train, val, class_names = load_dataset(cfg)
+def make_loaders(cfg: Config, split: sources.Split | None = None, replicas: int = 1) -> Loaders:
+    """Batches for training, validation and test; a recorded split is reused (and checked against the data).
+    cfg.batch_size is per replica: a batch holds batch_size * replicas examples."""
+    examples = sources.load_examples(cfg)
+    if split is None:
+        split = sources.stratified_split(examples, cfg.val_fraction, cfg.test_fraction, cfg.split_seed)
+    else:
+        split.check(examples)
+    fitted = sources.fit_config(cfg, examples)
+    train = examples.take(split.train)
     batch_size = cfg.batch_size * replicas
     return Loaders(
         cfg=fitted,
-        train=batched(train, batch_size, replicas, shuffle=True, seed=cfg.seed),
-        val=batched(val, batch_size, replicas),
-        class_names=class_names,
+        train=Batches(train, fitted, batch_size, training=True),
+        val=Batches(examples.take(split.val), fitted, batch_size),
+        test=Batches(examples.take(split.test), fitted, batch_size),
+        class_names=examples.class_names,
+        split=split,
+        train_inputs=train.inputs if train.in_memory else None,
     )
 {%- endraw %}

@@ -1,13 +1,18 @@
-"""Train with Keras on a tf.data pipeline: one entry point for CPU, GPU, several GPUs or nodes.
-
-Synthetic data and configs/train.yaml by default; flags override the config:
+"""Train with Keras on tf.data: a warm-up + cosine schedule, gradient clipping, mixed precision on GPUs and
+TPUs, the best checkpoint by a monitored metric, early stopping, resume, metrics.jsonl and TensorBoard logs;
+one entry point for CPU, GPU, several GPUs or nodes.
 
     python -m {{ cookiecutter.package }}.train
-    python -m {{ cookiecutter.package }}.train --data-dir data/ --epochs 20
+        [--config PATH] [--data-dir DIR] [--epochs N] [--device D] [--output-dir DIR]
+        [--resume [CHECKPOINT]] [KEY=VALUE ...]
 
-The loop knows nothing about the task: model.py gives the compiled network, the loss and the metrics.
-Several GPUs (MirroredStrategy) and several nodes (MultiWorkerMirroredStrategy, TF_CONFIG per worker)
-follow the project's scale: see device.make_strategy and README.md.
+Any config key can be set on the command line, as KEY=VALUE:
+
+    python -m {{ cookiecutter.package }}.train learning_rate=0.003 batch_size=64
+
+The loop knows nothing about the task: model.py gives the compiled network, the input statistics and the
+augmentation; metrics.py the scores. Several GPUs (MirroredStrategy) and several nodes
+(MultiWorkerMirroredStrategy, TF_CONFIG per worker) follow the project's scale: see device.make_strategy.
 """
 {% raw %}
 from __future__ import annotations
@@ -15,27 +20,36 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
+import numpy as np
 import tensorflow as tf
 
-from . import cli
+from . import cli, metrics
 from .config import Config
-from .data import Loaders, make_loaders
+from .data import Batches, Loaders, make_loaders
 from .device import Device, is_chief, make_strategy, select_device
-from .model import METRICS, build_model, loss_fn
+from .model import adapt, build_model, compile_model, learning_rate_schedule, loss_fn
+from .sources import Split, imbalance_note
 
-CHECKPOINT_NAME = "last.keras"
+CHECKPOINT_DIR = "checkpoints"
+CHECKPOINT_FILES = {"best": "best.keras", "last": "last.keras"}
+# Keys a resumed run takes from the command line; everything else comes from the checkpoint's config.
+RUNTIME_KEYS = ("epochs", "device", "num_workers", "output_dir", "log_every")
 
 
 @dataclass
 class TrainResult:
-    model: keras.Model
-    checkpoint: Path | None  # this worker's checkpoint (a scratch copy on non-chief workers)
-    history: list[dict] = field(default_factory=list)  # per epoch: epoch, train_loss, val_loss, val_<metric>...
+    model: keras.Model  # the model after the last epoch
+    checkpoint: Path | None  # the best checkpoint (a scratch copy on non-chief workers)
+    history: list[dict] = field(default_factory=list)  # one row per epoch, as in metrics.jsonl
     replicas: int = 1  # replicas that trained together
+    test: dict | None = None  # the best checkpoint's scores on the test split
+    best_epoch: int = 0
 
     @property
     def final(self) -> dict:
@@ -44,72 +58,189 @@ class TrainResult:
 
 
 # ---------------------------------------------------------------- checkpoints
-def checkpoint_path(cfg: Config) -> Path:
-    return Path(cfg.output_dir) / "checkpoints" / CHECKPOINT_NAME
+def checkpoint_path(run: Config | str | Path, which: str = "best") -> Path:
+    """<output_dir>/checkpoints/best.keras (the best epoch by cfg.monitor) or last.keras (the latest, for resume)."""
+    run_dir = run.output_dir if isinstance(run, Config) else run
+    return Path(run_dir) / CHECKPOINT_DIR / CHECKPOINT_FILES[which]
 
 
 def _info_path(checkpoint: Path) -> Path:
-    # What a .keras file cannot hold: the config the model was built from, and the class names.
+    # What a .keras file cannot hold: the config, class names, data split and training progress.
     return Path(checkpoint).with_suffix(".json")
 
 
-def save_info(checkpoint: Path, cfg: Config, class_names: list[str]) -> None:
-    checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    info = {"config": dataclasses.asdict(cfg), "class_names": list(class_names)}
-    _info_path(checkpoint).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-
-
-def save_checkpoint(path: Path, model: keras.Model, cfg: Config, class_names: list[str]) -> Path:
-    """The model with its optimizer state (.keras), plus the config and class names beside it (.json)."""
-    if not model.optimizer.built:  # as in a checkpoint written during training: optimizer state included
+def save_checkpoint(
+    path: Path,
+    model: keras.Model,
+    cfg: Config,
+    class_names: list[str],
+    split: Split | None = None,
+    training: dict | None = None,
+) -> Path:
+    """The model with its optimizer state (.keras), and beside it (.json) the config, class names, data
+    split and, for resume, the epoch and early-stopping state (`training`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if model.optimizer is not None and not model.optimizer.built:  # keep the optimizer state in the file
         model.optimizer.build(model.trainable_variables)
-    save_info(path, cfg, class_names)
+    info = {
+        "config": dataclasses.asdict(cfg),
+        "class_names": list(class_names),
+        "split": split.to_dict() if split else None,
+        "training": training,
+    }
     model.save(path)
+    tmp = _info_path(path).with_suffix(".tmp")
+    tmp.write_text(json.dumps(info) + "\n", encoding="utf-8")
+    tmp.replace(_info_path(path))
     return path
+
+
+def read_info(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}; train first: python -m {__package__}.train")
+    info_path = _info_path(path)
+    if not info_path.is_file():
+        raise FileNotFoundError(f"{info_path} is missing: checkpoints from train.save_checkpoint have one")
+    return json.loads(info_path.read_text(encoding="utf-8"))
 
 
 def load_checkpoint(path: str | Path) -> tuple[keras.Model, Config, list[str]]:
     """(model, the config it was trained with, class names)."""
-    info_path = _info_path(Path(path))
-    if not info_path.is_file():
-        raise FileNotFoundError(f"{info_path} is missing: checkpoints from train.save_checkpoint have one")
-    info = json.loads(info_path.read_text(encoding="utf-8"))
+    info = read_info(path)
     return keras.saving.load_model(path), Config(**info["config"]), info["class_names"]
+
+
+# ---------------------------------------------------------------- scores
+_INFERENCE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _inference(model: keras.Model):
+    """The model's forward pass in inference mode, compiled once per model (also under multi-worker
+    strategies, where predict() would gather every worker's batch)."""
+    if model not in _INFERENCE:
+        held = weakref.ref(model)  # a strong reference here would keep the model alive forever
+        _INFERENCE[model] = tf.function(lambda x: held()(x, training=False), reduce_retracing=True)
+    return _INFERENCE[model]
+
+
+def predict_logits(model: keras.Model, batches: Batches) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, logits) of a whole split, in its order (inference mode)."""
+    labels, logits = [], []
+    forward = _inference(model)
+    for inputs, batch_labels in batches.epoch():
+        logits.append(np.asarray(forward(inputs), dtype=np.float32))
+        labels.append(batch_labels.numpy())
+    if not labels:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    return np.concatenate(labels), np.concatenate(logits)
+
+
+def score(model: keras.Model, batches: Batches) -> dict:
+    """loss, accuracy, macro_f1, examples and confusion matrix of the model on a split."""
+    return metrics.classification_scores(*predict_logits(model, batches))
+
+
+def score_checkpoint(path: str | Path, part: str = "test", device: Device | None = None) -> dict:
+    """A checkpoint's scores on a part (test, val, train) of the split recorded with it: the data and split
+    come from the checkpoint, so nothing needs repeating and nothing leaks."""
+    info = read_info(path)
+    if not info.get("split"):
+        raise ValueError(f"{path} records no data split (written by an older version): retrain to evaluate it")
+    with tf.device(device.name if device else None):
+        model, cfg, class_names = load_checkpoint(path)
+        loaders = make_loaders(cfg, Split.from_dict(info["split"]))
+        scores = score(model, getattr(loaders, part))
+    return {**scores, "split": part, "class_names": class_names, "checkpoint": str(path)}
 
 
 # ---------------------------------------------------------------- fitting
 def _set_precision(cfg: Config, device: Device) -> None:
-    # Mixed precision pays off on GPUs and TPUs; on the CPU it would only be slower.
-    policy = {"gpu": "mixed_float16", "tpu": "mixed_bfloat16"}.get(device.kind, "float32")
-    keras.mixed_precision.set_global_policy(policy if cfg.mixed_precision else "float32")
+    """bfloat16 on TPUs and on GPUs that have it (compute capability 8.0+), float16 on older GPUs; the CPU
+    trains in float32 (mixed precision would only be slower there)."""
+    policy = "float32"
+    if cfg.mixed_precision and device.kind == "tpu":
+        policy = "mixed_bfloat16"
+    elif cfg.mixed_precision and device.kind == "gpu":
+        gpus = tf.config.list_physical_devices("GPU")
+        details = tf.config.experimental.get_device_details(gpus[0]) if gpus else {}
+        policy = "mixed_bfloat16" if details.get("compute_capability", (0, 0)) >= (8, 0) else "mixed_float16"
+    keras.mixed_precision.set_global_policy(policy)
 
 
-def _history(keras_history: dict[str, list[float]]) -> list[dict]:
-    """Keras' {loss: [...], val_loss: [...]} -> one dict per epoch, named as in the PyTorch template."""
-    epochs = len(keras_history.get("loss", []))
-    rows = []
-    for i in range(epochs):
-        row = {"epoch": i + 1}
-        for name, values in keras_history.items():
-            row[name if name.startswith("val_") else f"train_{name}"] = float(values[i])
-        rows.append(row)
-    return rows
+class EpochEnd(keras.callbacks.Callback):
+    """Everything that happens once per epoch: validation scores, metrics.jsonl and TensorBoard, the last
+    and best checkpoints, early stopping.
+
+    It overrides epoch hooks only: a batch hook would make Keras return to Python after every step.
+    """
+
+    def __init__(self, cfg: Config, loaders: Loaders, run_dir: Path, tracker: metrics.Tracker, history: list[dict]):
+        super().__init__()
+        self.cfg, self.loaders, self.run_dir, self.tracker, self.history = cfg, loaders, run_dir, tracker, history
+        self.writer = tf.summary.create_file_writer(str(run_dir))
+        self.started = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        epoch += 1  # Keras counts from 0
+        train_seconds = time.perf_counter() - self.started
+        val = score(self.model, self.loaders.val)
+        row = {
+            "epoch": epoch,
+            "train_loss": float(logs["loss"]),
+            **{f"val_{name}": val[name] for name in ("loss", "accuracy", "macro_f1")},
+            "lr": float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)),
+            "epoch_seconds": time.perf_counter() - self.started,
+            "samples_per_second": len(self.loaders.train.examples) / train_seconds,
+        }
+        improved = self.tracker.update(epoch, row)
+        self.history.append(row)
+        metrics.append_metrics(self.run_dir, row)
+        with self.writer.as_default():
+            for name, value in row.items():
+                if name != "epoch":
+                    tf.summary.scalar(f"epoch/{name}", value, step=epoch)
+        self.writer.flush()
+        print(f"epoch {epoch}/{self.cfg.epochs}  {cli.format_metrics(row)}{'  *' if improved else ''}", flush=True)
+        training = {
+            "tracker": self.tracker.state(),
+            "history": self.history,
+            "epoch": epoch,
+            "random_states": [v.numpy().tolist() for v in _seed_states(self.model)],
+        }
+        save_checkpoint(checkpoint_path(self.run_dir, "last"), self.model, self.cfg, self.loaders.class_names,
+                        self.loaders.split, training)  # fmt: skip
+        if improved:
+            save_checkpoint(checkpoint_path(self.run_dir, "best"), self.model, self.cfg, self.loaders.class_names,
+                            self.loaders.split)  # fmt: skip
+        if self.tracker.should_stop:
+            print(f"early stop: {self.cfg.monitor} has not improved for {self.tracker.stale_epochs} epochs")
+            self.model.stop_training = True
 
 
-def _fit(model: keras.Model, loaders: Loaders, epochs: int, run_dir: Path, checkpoint: Path) -> dict:
-    callbacks = [
-        keras.callbacks.ModelCheckpoint(str(checkpoint)),  # rewritten every epoch: the latest weights
-        keras.callbacks.TensorBoard(log_dir=str(run_dir), write_graph=False),
-    ]
-    history = model.fit(
-        loaders.train,
-        validation_data=loaders.val,
-        epochs=epochs,
+def fit_epochs(model: keras.Model, batches: Batches, first: int, last: int, callbacks: list) -> None:
+    """Epochs first..last in one fit() call (EpochEnd may stop it early).
+
+    compile_model's steps_per_execution divides the batches of an epoch: Keras runs whole executions,
+    so one that did not would carry steps over into the next epoch.
+    """
+    model.fit(
+        batches.epochs(first),
+        epochs=last,
+        initial_epoch=first - 1,
+        steps_per_epoch=batches.steps,
         callbacks=callbacks,
-        shuffle=False,  # the tf.data pipeline already shuffles, with the config's seed
-        verbose=2,
+        shuffle=False,  # the pipeline already shuffles, per epoch, with the config's seed
+        verbose=0,
     )
-    return history.history
+
+
+def _seed_states(model: keras.Model) -> list:
+    """The random-number states of dropout and augmentation layers, in layer order (saved for resume)."""
+    return [v for v in model.non_trainable_variables if "seed_generator" in v.path]
 
 
 def _run_dir(cfg: Config) -> Path:
@@ -121,96 +252,122 @@ def _run_dir(cfg: Config) -> Path:
     return Path(cfg.output_dir) / "workers" / f"worker-{index}"
 
 
-def _fit_multi_worker(
-    model: keras.Model, loaders: Loaders, epochs: int, strategy, run_dir: Path, checkpoint: Path
-) -> dict:
-    """The same training as _fit, as a plain tf.distribute loop (multi-node jobs only).
+def _fit_multi_worker(model: keras.Model, loaders: Loaders, strategy, first_epoch: int, epoch_end: EpochEnd) -> None:
+    """The same training as fit(), as a plain tf.distribute loop (multi-node jobs only).
 
     Keras 3's fit() fails under MultiWorkerMirroredStrategy (keras-team/keras#20585), so multi-worker
-    jobs run this loop instead: same data, loss, metrics, optimizer, checkpoint and TensorBoard scalars.
+    jobs run this loop instead: same data, loss, optimizer and schedule, and the same EpochEnd callback.
     """
     optimizer = model.optimizer
     with strategy.scope():
         optimizer.build(model.trainable_variables)
 
-    def sums(y, outputs, per_example):
-        # Summed loss, summed metrics and the example count: exact means over the global batch.
-        metrics = [tf.reduce_sum(tf.cast(metric(y, outputs), tf.float32)) for metric in METRICS.values()]
-        return [tf.reduce_sum(per_example), *metrics, tf.cast(tf.size(y), tf.float32)]
-
-    def replica_train(x, y):
+    def replica_step(x, y):
         with tf.GradientTape() as tape:
-            outputs = model(x, training=True)
-            per_example = loss_fn(y, outputs)
+            per_example = loss_fn(y, model(x, training=True))
             loss = tf.nn.compute_average_loss(per_example)  # mean over the global batch
         grads = tape.gradient(optimizer.scale_loss(loss), model.trainable_variables)
         optimizer.apply(grads, model.trainable_variables)
-        return sums(y, outputs, per_example)
+        return tf.reduce_sum(per_example), tf.cast(tf.size(y), tf.float32)
 
-    def replica_val(x, y):
-        outputs = model(x, training=False)
-        return sums(y, outputs, loss_fn(y, outputs))
+    @tf.function
+    def step(x, y):
+        return [strategy.reduce("SUM", v, axis=None) for v in strategy.run(replica_step, (x, y))]
 
-    def distributed(replica_fn):
-        @tf.function
-        def step(x, y):
-            return [strategy.reduce("SUM", v, axis=None) for v in strategy.run(replica_fn, (x, y))]
+    epoch_end.set_model(model)
+    for epoch in range(first_epoch, loaders.cfg.epochs + 1):
+        epoch_end.on_epoch_begin(epoch - 1)
+        total, count = 0.0, 0.0
+        for x, y in strategy.experimental_distribute_dataset(loaders.train.epoch(epoch)):
+            loss_sum, n = step(x, y)
+            total, count = total + float(loss_sum), count + float(n)
+        epoch_end.on_epoch_end(epoch - 1, {"loss": total / max(count, 1.0)})
+        if model.stop_training:
+            break
 
-        return step
 
-    train_step, val_step = distributed(replica_train), distributed(replica_val)
-    names = ["loss", *METRICS]
-
-    def run_epoch(step, dataset) -> dict[str, float]:
-        totals = [0.0] * (len(names) + 1)  # summed loss and metrics, then the example count
-        for x, y in strategy.experimental_distribute_dataset(dataset):
-            totals = [t + float(v) for t, v in zip(totals, step(x, y), strict=True)]
-        return {name: total / totals[-1] for name, total in zip(names, totals, strict=False)}
-
-    history: dict[str, list[float]] = {prefix + name: [] for prefix in ("", "val_") for name in names}
-    # TensorBoard scalars laid out as Keras' TensorBoard callback writes them.
-    writers = {name: tf.summary.create_file_writer(str(run_dir / name)) for name in ("train", "validation")}
-    for epoch in range(epochs):
-        for prefix, step, dataset in (("", train_step, loaders.train), ("val_", val_step, loaders.val)):
-            for name, value in run_epoch(step, dataset).items():
-                history[prefix + name].append(value)
-                with writers["validation" if prefix else "train"].as_default():
-                    tf.summary.scalar(f"epoch_{name}", value, step=epoch)
-        print(f"epoch {epoch + 1}/{epochs}: " + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()))
-        model.save(checkpoint)
-    return history
+def _resume_state(cfg: Config, resume: str | Path) -> tuple[Config, Path, dict]:
+    path = checkpoint_path(cfg, "last") if str(resume) == "last" else Path(resume)
+    info = read_info(path)
+    if not info.get("training"):
+        raise ValueError(f"{path} has no training state to resume from (use a last.keras written by this project)")
+    saved = Config(**info["config"])
+    return dataclasses.replace(saved, **{key: getattr(cfg, key) for key in RUNTIME_KEYS}), path, info
 
 
 # ---------------------------------------------------------------- the loop
-def train(cfg: Config) -> TrainResult:
+def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
+    """Train per cfg; `resume` ("last" or a checkpoint path) continues a run where it stopped."""
+    info, resume_path = None, None
+    if resume:
+        cfg, resume_path, info = _resume_state(cfg, resume)
     # The strategy comes first: multi-worker setup must precede other TensorFlow work.
     device = select_device(cfg.device)
     strategy = make_strategy(device)
     keras.utils.set_random_seed(cfg.seed)
     _set_precision(cfg, device)
-    loaders = make_loaders(cfg, replicas=strategy.num_replicas_in_sync)
+    loaders = make_loaders(cfg, Split.from_dict(info["split"]) if info else None, strategy.num_replicas_in_sync)
+    cfg = loaders.cfg
     with strategy.scope():
-        model = build_model(loaders.cfg)
+        if info:
+            model = keras.saving.load_model(resume_path)  # weights, optimizer state and schedule position
+            # The schedule follows the epochs asked for now (a finished run can be extended).
+            model.optimizer.learning_rate = learning_rate_schedule(cfg, loaders.train.steps)
+            compile_model(model, cfg, loaders.train.steps, strategy.num_replicas_in_sync, model.optimizer)
+            for variable, value in zip(_seed_states(model), info["training"]["random_states"], strict=True):
+                variable.assign(value)  # dropout continues its random sequence
+        else:
+            model = build_model(cfg)
+            adapt(model, loaders.train_inputs)
+            compile_model(model, cfg, loaders.train.steps, strategy.num_replicas_in_sync)
 
     run_dir = _run_dir(cfg)
-    checkpoint = run_dir / "checkpoints" / CHECKPOINT_NAME
-    save_info(checkpoint, loaders.cfg, loaders.class_names)
+    tracker = metrics.Tracker(cfg.monitor, cfg.early_stopping_patience)
+    history, first_epoch = [], 1
+    if info:
+        tracker = metrics.Tracker(**info["training"]["tracker"])
+        if tracker.should_stop:  # a run that stopped early and is resumed gets its patience again
+            tracker.stale_epochs = 0
+        history, first_epoch = info["training"]["history"], info["training"]["epoch"] + 1
+    metrics.restart_metrics(run_dir, first_epoch - 1)
+    metrics.write_split(run_dir, loaders.split.to_dict())
+    note = imbalance_note(loaders.train.examples)
+    if note:
+        print(f"note: {note}")
+    replicas, policy = strategy.num_replicas_in_sync, keras.mixed_precision.global_policy().name
+    sizes = [len(part.examples) for part in (loaders.train, loaders.val, loaders.test)]
+    print(
+        f"training on {device.name} ({replicas} replica(s), {policy}): "
+        f"{sizes[0]} train, {sizes[1]} val, {sizes[2]} test examples"
+        + (f"; resuming after epoch {first_epoch - 1}" if info else "")
+    )
+    epoch_end = EpochEnd(cfg, loaders, run_dir, tracker, history)
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        history = _fit_multi_worker(model, loaders, cfg.epochs, strategy, run_dir, checkpoint)
-    else:
-        history = _fit(model, loaders, cfg.epochs, run_dir, checkpoint)
-    return TrainResult(model, checkpoint, _history(history), strategy.num_replicas_in_sync)
+        _fit_multi_worker(model, loaders, strategy, first_epoch, epoch_end)
+    elif first_epoch <= cfg.epochs:
+        fit_epochs(model, loaders.train, first_epoch, cfg.epochs, [epoch_end])
+    best = checkpoint_path(run_dir, "best")
+    test = finish_run(best, run_dir, tracker.best_epoch, device)
+    print(f"best epoch {tracker.best_epoch} ({cfg.monitor} {tracker.best:.4g}); " + describe(test))
+    return TrainResult(model, best, history, strategy.num_replicas_in_sync, test, tracker.best_epoch)
 
+
+{%- endraw %}
+
+{% include "common/run_end.py" %}
+{%- raw %}
 
 def main(argv: list[str] | None = None) -> int:
-    args = cli.parser(__doc__, epochs=True).parse_args(argv)
+    args = cli.parse(cli.parser(__doc__, training=True), argv)
     cfg = cli.config_from_args(args)
-    result = train(cfg)
-    print(f"trained on {result.replicas} replica(s): {cli.format_metrics(result.final)}")
-    print(f"checkpoint: {result.checkpoint}   logs: tensorboard --logdir {cfg.output_dir}")
+    result = train(cfg, resume=args.resume)
+    print(
+        f"checkpoints: {result.checkpoint.parent}   metrics: {Path(cfg.output_dir) / metrics.METRICS_FILE}   "
+        f"logs: tensorboard --logdir {cfg.output_dir}"
+    )
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))
 {%- endraw %}

@@ -1,10 +1,9 @@
-"""A saved .keras checkpoint restores the same model: same outputs, optimizer state, evaluate() works."""
+"""A saved .keras checkpoint restores the same model: same outputs and optimizer state."""
 {% raw %}
 import numpy as np
 import pytest
 import tensorflow as tf
 {% endraw %}
-from {{ cookiecutter.package }}.evaluate import evaluate
 from {{ cookiecutter.package }}.model import build_model
 from {{ cookiecutter.package }}.sources import synthetic_arrays
 from {{ cookiecutter.package }}.train import (
@@ -29,7 +28,4 @@ def test_save_and_load_reproduce_outputs(cpu_config):
     assert int(restored.optimizer.iterations) == 1
     assert cfg == cpu_config and class_names == names
 
-    metrics = evaluate(cpu_config, path)
-    assert np.isfinite(metrics["loss"]) and 0.0 <= metrics["accuracy"] <= 1.0
-    assert metrics["examples"] == round(cpu_config.num_samples * cpu_config.val_fraction)
 {%- endraw %}

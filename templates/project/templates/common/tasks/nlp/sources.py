@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
+import os
 import re
 import zlib
 from pathlib import Path
@@ -20,8 +22,8 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 
 def synthetic_arrays(cfg) -> tuple[np.ndarray, np.ndarray]:
-    """Deterministic (from cfg.seed), learnable data: each class has its own keywords."""
-    rng = np.random.default_rng(cfg.seed)
+    """Deterministic (from cfg.split_seed), learnable data: each class has its own keywords."""
+    rng = np.random.default_rng(cfg.split_seed)  # the data, like its split, ignores the training seed
     y = rng.integers(0, cfg.num_classes, size=cfg.num_samples).astype(np.int64)
     # Random "background" words, with about a third replaced by class keywords.
     keywords = rng.integers(1, cfg.vocab_size, size=(cfg.num_classes, 8))
@@ -75,7 +77,7 @@ def read_data(root: Path, cfg) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return encode_texts(texts, cfg.vocab_size, cfg.max_len), np.asarray(labels, dtype=np.int64), names
 
 
-def sizes_from_data(x: np.ndarray) -> dict[str, int]:
+def sizes_from_data(inputs: np.ndarray) -> dict[str, int]:
     """Config sizes the data decides (texts are cut or padded to max_len, so none)."""
     return {}
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -16,8 +18,8 @@ import numpy as np
 
 
 def synthetic_arrays(cfg) -> tuple[np.ndarray, np.ndarray]:
-    """Deterministic (from cfg.seed), learnable data: each class is a cloud around its own centre."""
-    rng = np.random.default_rng(cfg.seed)
+    """Deterministic (from cfg.split_seed), learnable data: each class is a cloud around its own centre."""
+    rng = np.random.default_rng(cfg.split_seed)  # the data, like its split, ignores the training seed
     y = rng.integers(0, cfg.num_classes, size=cfg.num_samples).astype(np.int64)
     centers = rng.normal(0.0, 1.5, size=(cfg.num_classes, cfg.num_features))
     x = centers[y] + rng.normal(0.0, 1.0, size=(cfg.num_samples, cfg.num_features))
@@ -46,13 +48,13 @@ def read_table(path: str | Path, label_column: str = "label") -> tuple[np.ndarra
 
 
 def read_data(root: Path, cfg) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The first .csv in root (or root itself); (x, y, class names)."""
+    """The first .csv in root (or root itself); (x, y, class names). Features are standardised by the model."""
     return read_table(data_file(root, {".csv"}), cfg.label_column)
 
 
-def sizes_from_data(x: np.ndarray) -> dict[str, int]:
+def sizes_from_data(inputs: np.ndarray) -> dict[str, int]:
     """Config sizes the data decides: the number of feature columns."""
-    return {"num_features": int(x.shape[1])}
+    return {"num_features": int(inputs.shape[1])}
 
 {% endraw %}
 {%- include "common/sources_base.py" %}

@@ -1,2 +1,3 @@
         image_size=16,
         base_filters=8,
+        augment=False,

@@ -2,12 +2,14 @@
 
   x float32 (N, image_size, image_size, channels), channels-last, in [0, 1]
   y int64   (N,) in [0, num_classes)
-Your data: data_dir/<class name>/*.png|jpg|jpeg, resized to image_size.
+Your data: data_dir/<class name>/*.png|jpg|jpeg, resized to image_size, read from disk batch by batch.
 """
 {% raw %}
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -17,8 +19,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
 def synthetic_arrays(cfg) -> tuple[np.ndarray, np.ndarray]:
-    """Deterministic (from cfg.seed), learnable data: each class has its own pattern."""
-    rng = np.random.default_rng(cfg.seed)
+    """Deterministic (from cfg.split_seed), learnable data: each class has its own pattern."""
+    rng = np.random.default_rng(cfg.split_seed)  # the data, like its split, ignores the training seed
     y = rng.integers(0, cfg.num_classes, size=cfg.num_samples).astype(np.int64)
     # Stripes whose orientation and colour depend on the class, at a random phase, plus noise.
     grid = np.arange(cfg.image_size) / cfg.image_size
@@ -47,28 +49,42 @@ def list_image_folder(root: str | Path) -> tuple[list[Path], list[int], list[str
     return paths, labels, classes
 
 
+def _on_white(img):
+    from PIL import Image
+
+    rgba = img.convert("RGBA")
+    background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(background, rgba)
+
+
 def load_image(path: str | Path, image_size: int, channels: int) -> np.ndarray:
     """One image as float32 HWC in [0, 1], resized to image_size x image_size."""
     from PIL import Image  # imported here: importing sources needs no pillow
 
     with Image.open(path) as img:
+        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+            img = _on_white(img)  # transparent pixels would otherwise turn black
         img = img.convert("L" if channels == 1 else "RGB").resize((image_size, image_size), Image.BILINEAR)
         array = np.asarray(img, dtype=np.float32) / 255.0
     return array[..., None] if channels == 1 else array
 
 
-def read_data(root: Path, cfg) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Every image under root/<class>/, resized; (x, y, class names)."""
+def read_data(root: Path, cfg) -> tuple[list[str], list[int], list[str]]:
+    """The image files under root/<class>/ (decoded lazily, while training); (paths, labels, class names)."""
     if not root.is_dir():
         raise ValueError(f"data_dir {root} must be a folder with one sub-folder of images per class")
     paths, labels, names = list_image_folder(root)
     if not paths:
         raise ValueError(f"no images found: expected {root}/<class name>/*.png|jpg|jpeg")
-    x = np.stack([load_image(p, cfg.image_size, cfg.channels) for p in paths])
-    return x, np.asarray(labels, dtype=np.int64), names
+    return [str(p) for p in paths], labels, names
 
 
-def sizes_from_data(x: np.ndarray) -> dict[str, int]:
+def load_input(path: str, cfg) -> np.ndarray:
+    """One example from its file, in the layout synthetic_arrays gives (what streaming loaders call)."""
+    return load_image(path, cfg.image_size, cfg.channels)
+
+
+def sizes_from_data(inputs) -> dict[str, int]:
     """Config sizes the data decides (images are resized to the config's size, so none)."""
     return {}
 

@@ -8,5 +8,6 @@ DEVICES={{ catalog.hardware[cookiecutter.hardware].torchrun_processes }}  # torc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="src${PYTHONPATH:+:$PYTHONPATH}"
-exec torchrun --standalone --nproc_per_node="$DEVICES" -m "$PACKAGE.train" "$@"
+# python -m torch.distributed.run is torchrun, from the active Python (no PATH lookup).
+exec "${PYTHON:-python}" -m torch.distributed.run --standalone --nproc-per-node="$DEVICES" -m "$PACKAGE.train" "$@"
 {%- endraw %}

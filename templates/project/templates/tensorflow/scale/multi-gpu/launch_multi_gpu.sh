@@ -11,6 +11,6 @@ DEVICE={{ {"nvidia": "cuda", "amd": "rocm"}.get(cookiecutter.hardware, "auto") }
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python -c 'import tensorflow as tf; print("GPUs visible to TensorFlow:", len(tf.config.list_physical_devices("GPU")))'
-exec python -m "$PACKAGE.train" --device "$DEVICE" "$@"
+"${PYTHON:-python}" -c 'import tensorflow as tf; print("GPUs visible to TensorFlow:", len(tf.config.list_physical_devices("GPU")))'
+exec "${PYTHON:-python}" -m "$PACKAGE.train" --device "$DEVICE" "$@"
 {%- endraw %}

@@ -13,7 +13,7 @@ def test_reads_a_text_file(cpu_config, tmp_path, name):
     else:
         text = "".join(f"{label}\t{t}\n" for label, t in rows)
     (tmp_path / name).write_text(text, encoding="utf-8")
-    cfg = dataclasses.replace(cpu_config, data_dir=str(tmp_path), val_fraction=0.34)
+    cfg = dataclasses.replace(cpu_config, data_dir=str(tmp_path), val_fraction=0.34, test_fraction=0.0)
     loaders, x, _ = _first_batch(cfg)
     assert loaders.class_names == ["neg", "pos"] and loaders.cfg.num_classes == 2
     assert x.shape == (4, cfg.max_len) and x.dtype == np.int32

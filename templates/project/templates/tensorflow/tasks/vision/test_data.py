@@ -13,7 +13,7 @@ def test_reads_an_image_folder(cpu_config, tmp_path):
         (tmp_path / label).mkdir()
         for i in range(3):
             Image.new("RGB", (20, 24), color).save(tmp_path / label / f"{i}.png")
-    cfg = dataclasses.replace(cpu_config, data_dir=str(tmp_path), val_fraction=0.34)
+    cfg = dataclasses.replace(cpu_config, data_dir=str(tmp_path), val_fraction=0.34, test_fraction=0.0)
     loaders, x, y = _first_batch(cfg)
     assert loaders.class_names == ["cat", "dog"] and loaders.cfg.num_classes == 2
     assert x.shape == (4, cfg.image_size, cfg.image_size, 3) and x.dtype == np.float32

@@ -1,5 +1,6 @@
 """`python -m <package>.export`: see export/__init__.py."""
 
+from .. import cli
 from . import main
 
-raise SystemExit(main())
+raise SystemExit(cli.run(main))
