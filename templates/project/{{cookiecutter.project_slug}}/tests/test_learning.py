@@ -79,14 +79,22 @@ def test_reported_scores_match_an_independent_computation(trained_run, capsys):
     split = sources.Split.from_dict(json.loads((Path(cfg.output_dir) / metrics.SPLIT_FILE).read_text()))
     examples = sources.load_examples(trained_cfg)
 
-    def accuracy(indices) -> float:
+    def scores(indices) -> tuple[float, float]:
+        """(accuracy, mean cross-entropy) of the best checkpoint on these examples."""
         part = examples.take(indices)
-        logits = np.asarray(evaluate.predict(model, as_model_input(part.inputs)))
-        return float(np.mean(logits.argmax(axis=1) == part.labels))
+        logits = np.asarray(evaluate.predict(model, as_model_input(part.inputs)), dtype=np.float64)
+        log_probs = logits - logits.max(axis=1, keepdims=True)
+        log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
+        loss = -log_probs[np.arange(len(part.labels)), part.labels].mean()
+        return float(np.mean(logits.argmax(axis=1) == part.labels)), float(loss)
 
     best_row = next(row for row in epochs if row["epoch"] == result.best_epoch)
-    assert best_row["val_accuracy"] == pytest.approx(accuracy(split.val), abs=1e-9)
-    assert test["accuracy"] == pytest.approx(accuracy(split.test), abs=1e-9)
+    for (accuracy, loss), (reported_accuracy, reported_loss) in (
+        (scores(split.val), (best_row["val_accuracy"], best_row["val_loss"])),
+        (scores(split.test), (test["accuracy"], test["loss"])),
+    ):
+        assert reported_accuracy == pytest.approx(accuracy, abs=1e-9)
+        assert reported_loss == pytest.approx(loss, rel=1e-4, abs=1e-6)  # e.g. scored on the wrong split
 
     assert evaluate.main(["--output-dir", cfg.output_dir, "--json"]) == 0
     reported = json.loads(capsys.readouterr().out)

@@ -59,4 +59,16 @@ def test_training_step_on_target_hardware(cpu_config):
     loss = train_step(model, next(iter(loaders.train)), optimizer, scaler, device, amp_dtype)
     assert torch.isfinite(loss)
     assert next(model.parameters()).device.type == device.type
+
+
+@pytest.mark.smoke
+def test_mixed_precision_is_bf16_where_the_gpu_has_it_else_fp16(cpu_config, monkeypatch):
+    cfg = dataclasses.replace(cpu_config, mixed_precision=True)
+    cuda = torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
+    assert autocast_dtype(cfg, cuda) == torch.bfloat16  # Ampere and later: no loss scaling needed
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    assert autocast_dtype(cfg, cuda) == torch.float16  # older GPUs: float16 with a GradScaler
+    assert autocast_dtype(cfg, torch.device("cpu")) is None
+    assert autocast_dtype(dataclasses.replace(cfg, mixed_precision=False), cuda) is None
 {%- endraw %}

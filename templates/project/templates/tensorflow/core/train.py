@@ -155,7 +155,7 @@ def score_checkpoint(path: str | Path, part: str = "test", device: Device | None
 
 
 # ---------------------------------------------------------------- fitting
-def _set_precision(cfg: Config, device: Device) -> None:
+def set_precision(cfg: Config, device: Device) -> None:
     """bfloat16 on TPUs and on GPUs that have it (compute capability 8.0+), float16 on older GPUs; the CPU
     trains in float32 (mixed precision would only be slower there)."""
     policy = "float32"
@@ -305,7 +305,7 @@ def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
     device = select_device(cfg.device)
     strategy = make_strategy(device)
     keras.utils.set_random_seed(cfg.seed)
-    _set_precision(cfg, device)
+    set_precision(cfg, device)
     loaders = make_loaders(cfg, Split.from_dict(info["split"]) if info else None, strategy.num_replicas_in_sync)
     cfg = loaders.cfg
     with strategy.scope():

@@ -1,12 +1,17 @@
 """Where training runs: the CPU always works; the target hardware ({{ cookiecutter.hardware }}) is checked on its own."""
 {% raw %}
+import dataclasses
+
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 {% endraw %}
+from {{ cookiecutter.package }} import train as training
 from {{ cookiecutter.package }}.device import (
     CPU_ONLY_REASON,
     TARGET_HARDWARE,
+    Device,
     accelerator_status,
     make_strategy,
     select_device,
@@ -64,4 +69,18 @@ def test_training_step_on_target_hardware(cpu_config):
     x, y = synthetic_arrays(cpu_config)
     logs = model.train_on_batch(x[:8], y[:8], return_dict=True)
     assert np.isfinite(logs["loss"])
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize(("capability", "policy"), [((8, 0), "mixed_bfloat16"), ((7, 5), "mixed_float16")])
+def test_mixed_precision_is_bf16_where_the_gpu_has_it_else_fp16(cpu_config, monkeypatch, capability, policy):
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"])
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda gpu: {"compute_capability": capability})
+    try:
+        training.set_precision(dataclasses.replace(cpu_config, mixed_precision=True), Device("gpu", "/GPU:0"))
+        assert keras.mixed_precision.global_policy().name == policy
+        training.set_precision(cpu_config, Device("cpu", "/CPU:0"))
+        assert keras.mixed_precision.global_policy().name == "float32"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
 {%- endraw %}
