@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import sys
 import time
@@ -374,6 +375,9 @@ def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
         print(f"best epoch {tracker.best_epoch} ({cfg.monitor} {tracker.best:.4g}); " + describe(test))
     if world > 1:
         dist.barrier()  # the other ranks wait while rank 0 scores the test split
+        # DDP's reducer holds work of the process group: release it first, or a rank can abort at exit.
+        del model
+        gc.collect()
     if started_group:
         dist.destroy_process_group()
     return TrainResult(trained, best, history, world, test, tracker.best_epoch)
