@@ -46,7 +46,7 @@ def test_cookiecutter_choices_are_the_catalogue_ids():
 
 @pytest.mark.parametrize("task", TEMPLATE_TASKS)
 def test_every_template_task_has_its_partials(task):
-    for name in ("config_fields.py", "train.yaml", "conftest_sizes.py", "readme_data.md", "sources.py"):
+    for name in ("config_fields.py", "train.yaml", "conftest_sizes.py", "readme_data.md", "sources.py", "test_sources.py"):
         assert (PARTIALS / "common" / "tasks" / task / name).is_file(), name
     for framework in FRAMEWORKS:
         for name in ("model.py", "test_data.py"):

@@ -67,6 +67,14 @@ def index_labels(raw: list[str]) -> tuple[list[int], list[str]]:
     return [index[label] for label in raw], names
 
 
+def read_text(path: Path) -> str:
+    """A text file's contents (UTF-8, a BOM from Excel tolerated), or a one-line error naming the file."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from None
+
+
 def data_file(path: Path, suffixes: set[str]) -> Path:
     """data_dir may name the file itself or a folder holding it (the first, by name, is used)."""
     if path.is_file():
@@ -126,8 +134,24 @@ def stratified_split(examples: Examples, val_fraction: float, test_fraction: flo
             if counts.max() > 1:
                 parts[name].append(donors[-1])
                 parts["train"].remove(donors[-1])
+    if not parts["val"]:  # validation picks the best epoch: a run cannot go without it
+        raise ValueError(
+            f"{len(examples)} examples are too few to hold out a validation example: add examples "
+            "(some class needs two or more)"
+        )
     order = {name: np.sort(np.asarray(indices, dtype=np.int64)) for name, indices in parts.items()}
     return Split(**order, fingerprint=examples.fingerprint())
+
+
+def split_examples(cfg, split: Split | None = None):
+    """(cfg sized to the data, every example, the split): a recorded split is reused and checked against
+    the data; otherwise the config's stratified split is made."""
+    examples = load_examples(cfg)
+    if split is None:
+        split = stratified_split(examples, cfg.val_fraction, cfg.test_fraction, cfg.split_seed)
+    else:
+        split.check(examples)
+    return fit_config(cfg, examples), examples, split
 
 
 def imbalance_note(examples: Examples) -> str:

@@ -49,11 +49,26 @@ def test_flags_and_overrides_combine_and_resume_takes_an_override():
         ("batch_size=0", "'batch_size' must be 1 or more"),
         ("lr_schedule=linear", "'lr_schedule' must be cosine or constant"),
         ("monitor=accuracy", "'monitor' must name a validation metric"),
-        ("test_fraction=0.9", "'val_fraction' and 'test_fraction'"),
+        ("test_fraction=0.9", "'val_fraction'"),
+        ("val_fraction=0", "'val_fraction'"),
         ("epochs", "write key=value"),
     ],
 )
 def test_bad_overrides_name_the_key(override, message):
     with pytest.raises(ValueError, match=message):
         _config([override])
+
+
+@pytest.mark.smoke
+def test_errors_and_ctrl_c_end_in_one_line_and_an_exit_status(capsys):
+    def bad_config(argv):
+        raise ValueError("config key 'epochs' must be 1 or more, got 0")
+
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    assert cli.run(bad_config, []) == 2
+    assert capsys.readouterr().err == "error: config key 'epochs' must be 1 or more, got 0\n"
+    assert cli.run(interrupted, []) == 130
+    assert "--resume" in capsys.readouterr().err
 {%- endraw %}

@@ -115,12 +115,7 @@ def synthetic_examples(cfg: Config) -> sources.Examples:
 
 def make_loaders(cfg: Config, split: sources.Split | None = None) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data)."""
-    examples = sources.load_examples(cfg)
-    if split is None:
-        split = sources.stratified_split(examples, cfg.val_fraction, cfg.test_fraction, cfg.split_seed)
-    else:
-        split.check(examples)
-    cfg = sources.fit_config(cfg, examples)
+    cfg, examples, split = sources.split_examples(cfg, split)
     train = examples.take(split.train)
     return Loaders(
         cfg=cfg,

@@ -39,32 +39,11 @@ from .device import select_device
 from .model import adapt, build_model, loss_fn
 from .sources import Split, imbalance_note
 
-CHECKPOINT_DIR = "checkpoints"
-CHECKPOINT_FILES = {"best": "best.pt", "last": "last.pt"}
-# Keys a resumed run takes from the command line; everything else comes from the checkpoint's config.
-RUNTIME_KEYS = ("epochs", "device", "num_workers", "output_dir", "log_every")
-
-
-@dataclass
-class TrainResult:
-    model: nn.Module  # the model after the last epoch (unwrapped from DDP)
-    checkpoint: Path | None  # the best checkpoint; None on ranks other than 0
-    history: list[dict] = field(default_factory=list)  # one row per epoch, as in metrics.jsonl
-    replicas: int = 1  # processes that trained together
-    test: dict | None = None  # the best checkpoint's scores on the test split (rank 0)
-    best_epoch: int = 0
-
-    @property
-    def final(self) -> dict:
-        """Last-epoch metrics."""
-        return self.history[-1] if self.history else {}
-
-
-# ---------------------------------------------------------------- checkpoints
-def checkpoint_path(run: Config | str | Path, which: str = "best") -> Path:
-    """<output_dir>/checkpoints/best.pt (the best epoch by cfg.monitor) or last.pt (the latest, for resume)."""
-    run_dir = run.output_dir if isinstance(run, Config) else run
-    return Path(run_dir) / CHECKPOINT_DIR / CHECKPOINT_FILES[which]
+CHECKPOINT_SUFFIX = ".pt"
+Model = nn.Module
+{%- endraw %}
+{% include "common/run_files.py" %}
+{%- raw %}
 
 
 def save_checkpoint(

@@ -105,12 +105,7 @@ def synthetic_examples(cfg: Config) -> sources.Examples:
 def make_loaders(cfg: Config, split: sources.Split | None = None, replicas: int = 1) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data).
     cfg.batch_size is per replica: a batch holds batch_size * replicas examples."""
-    examples = sources.load_examples(cfg)
-    if split is None:
-        split = sources.stratified_split(examples, cfg.val_fraction, cfg.test_fraction, cfg.split_seed)
-    else:
-        split.check(examples)
-    fitted = sources.fit_config(cfg, examples)
+    fitted, examples, split = sources.split_examples(cfg, split)
     train = examples.take(split.train)
     batch_size = cfg.batch_size * replicas
     return Loaders(

@@ -36,32 +36,11 @@ from .device import Device, is_chief, make_strategy, select_device
 from .model import adapt, build_model, compile_model, learning_rate_schedule, loss_fn
 from .sources import Split, imbalance_note
 
-CHECKPOINT_DIR = "checkpoints"
-CHECKPOINT_FILES = {"best": "best.keras", "last": "last.keras"}
-# Keys a resumed run takes from the command line; everything else comes from the checkpoint's config.
-RUNTIME_KEYS = ("epochs", "device", "num_workers", "output_dir", "log_every")
-
-
-@dataclass
-class TrainResult:
-    model: keras.Model  # the model after the last epoch
-    checkpoint: Path | None  # the best checkpoint (a scratch copy on non-chief workers)
-    history: list[dict] = field(default_factory=list)  # one row per epoch, as in metrics.jsonl
-    replicas: int = 1  # replicas that trained together
-    test: dict | None = None  # the best checkpoint's scores on the test split
-    best_epoch: int = 0
-
-    @property
-    def final(self) -> dict:
-        """Last-epoch metrics."""
-        return self.history[-1] if self.history else {}
-
-
-# ---------------------------------------------------------------- checkpoints
-def checkpoint_path(run: Config | str | Path, which: str = "best") -> Path:
-    """<output_dir>/checkpoints/best.keras (the best epoch by cfg.monitor) or last.keras (the latest, for resume)."""
-    run_dir = run.output_dir if isinstance(run, Config) else run
-    return Path(run_dir) / CHECKPOINT_DIR / CHECKPOINT_FILES[which]
+CHECKPOINT_SUFFIX = ".keras"
+Model = keras.Model
+{%- endraw %}
+{% include "common/run_files.py" %}
+{%- raw %}
 
 
 def _info_path(checkpoint: Path) -> Path:
@@ -88,7 +67,9 @@ def save_checkpoint(
         "split": split.to_dict() if split else None,
         "training": training,
     }
-    model.save(path)
+    partial = path.with_name(path.stem + ".partial.keras")
+    model.save(partial)
+    partial.replace(path)  # never leave a half-written checkpoint behind
     tmp = _info_path(path).with_suffix(".tmp")
     tmp.write_text(json.dumps(info) + "\n", encoding="utf-8")
     tmp.replace(_info_path(path))

@@ -57,12 +57,17 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def run(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
-    """Run a command's main; a bad config, path or data set ends in one line on stderr and exit status 2."""
+    """Run a command's main; a bad config, path or data set ends in one line on stderr and exit status 2,
+    Ctrl-C in one line and 130."""
     try:
         return main(argv)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Checkpoints are replaced atomically, so the last complete epoch is safe to resume from.
+        print("interrupted: continue with --resume (same --output-dir)", file=sys.stderr)
+        return 130
 
 
 def format_metrics(metrics: dict) -> str:

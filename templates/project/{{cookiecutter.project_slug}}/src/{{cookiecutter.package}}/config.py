@@ -120,9 +120,10 @@ def check(cfg: Config) -> None:
         if not getattr(cfg, name) >= 0:
             raise ValueError(f"config key {name!r} must be 0 or more, got {getattr(cfg, name)}")
     fractions = (cfg.val_fraction, cfg.test_fraction)
-    if not (all(0 <= f < 1 for f in fractions) and sum(fractions) < 1):
+    if not (0 < cfg.val_fraction < 1 and 0 <= cfg.test_fraction < 1 and sum(fractions) < 1):
         raise ValueError(
-            f"config keys 'val_fraction' and 'test_fraction' must be in [0, 1) and sum below 1, got {fractions}"
+            "config keys 'val_fraction' (in (0, 1): validation picks the best epoch) and 'test_fraction' "
+            f"(in [0, 1)) must sum below 1, got {fractions}"
         )
     if cfg.lr_schedule not in ("cosine", "constant"):
         raise ValueError(f"config key 'lr_schedule' must be cosine or constant, got {cfg.lr_schedule!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import io
 import os
 import re
 import zlib
@@ -40,7 +41,7 @@ def read_text_file(path: str | Path) -> tuple[list[str], list[int], list[str]]:
     """A CSV with `text` and `label` columns, or any other file as `label<TAB>text` lines."""
     path = Path(path)
     raw_texts, raw_labels = [], []
-    with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: tolerate a BOM (Excel)
+    with io.StringIO(read_text(path), newline="") as fh:
         if path.suffix.lower() == ".csv":
             reader = csv.DictReader(fh)
             missing = {"text", "label"} - set(reader.fieldnames or [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import io
 import os
 import re
 from pathlib import Path
@@ -29,7 +30,7 @@ def synthetic_arrays(cfg) -> tuple[np.ndarray, np.ndarray]:
 def read_table(path: str | Path, label_column: str = "label") -> tuple[np.ndarray, np.ndarray, list[str]]:
     """A CSV of numeric feature columns plus a label column -> (x float32, y int64, class names)."""
     path = Path(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: tolerate a BOM (Excel)
+    with io.StringIO(read_text(path), newline="") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
         if label_column not in header:
@@ -44,6 +45,9 @@ def read_table(path: str | Path, label_column: str = "label") -> tuple[np.ndarra
             raw_labels.append(row[label_column].strip())
     labels, names = index_labels(raw_labels)
     x = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(features))
+    if not np.isfinite(x).all():
+        row, column = np.argwhere(~np.isfinite(x))[0]
+        raise ValueError(f"{path}:{row + 2}: column {features[column]!r} is not a finite number (inf, nan, too large)")
     return x, np.asarray(labels, dtype=np.int64), names
 
 

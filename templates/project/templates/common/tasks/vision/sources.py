@@ -76,7 +76,24 @@ def read_data(root: Path, cfg) -> tuple[list[str], list[int], list[str]]:
     paths, labels, names = list_image_folder(root)
     if not paths:
         raise ValueError(f"no images found: expected {root}/<class name>/*.png|jpg|jpeg")
+    unreadable = [p for p in paths if not readable_image(p)]
+    if unreadable:
+        raise ValueError(
+            f"{len(unreadable)} file(s) under {root} are not readable images (first: {unreadable[0]}): "
+            "fix or remove them"
+        )
     return [str(p) for p in paths], labels, names
+
+
+def readable_image(path: Path) -> bool:
+    """Whether the file opens as an image (the header only: images are decoded while training)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path):
+            return True
+    except (UnidentifiedImageError, OSError):
+        return False
 
 
 def load_input(path: str, cfg) -> np.ndarray:
