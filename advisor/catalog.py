@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import AdvisorError
@@ -51,20 +51,34 @@ class TaskFacts:
     note: str  # set when the task has no template of its own
 
 
+PARITY_KINDS = ("float", "int8", "reference", "none")
+
+
 @dataclass(frozen=True)
 class FormatFacts:
     id: str
     label: str
     artifact: str
+    parity: str  # one of PARITY_KINDS
     tolerance: float
     runtime: str
+    dependencies: Mapping[str, tuple[str, ...]]  # framework -> pip requirements of exporter and check
+    tools: tuple[str, ...] = ()  # executables outside Python it needs
+    source: str | None = None  # the format whose artifact it is made from
+    slow: bool = False
+    unsupported: Mapping[str, str] = field(default_factory=dict)  # template task -> why it cannot hold its model
 
 
 @dataclass(frozen=True)
 class DeployFacts:
     id: str
-    formats: Mapping[str, tuple[str, ...]]  # framework -> formats, the default first
-    native: Mapping[str, str]  # framework -> what the target really runs, when not generated yet
+    formats: Mapping[str, tuple[str, ...]]  # framework -> formats, the main one first
+    browser_training: Mapping[str, tuple[str, ...]]  # framework -> formats added when browser_training=yes
+
+    def formats_for(self, framework: str, browser_training: bool = False) -> tuple[str, ...]:
+        """The formats `export` writes by default for a framework."""
+        extra = self.browser_training.get(framework, ()) if browser_training else ()
+        return self.formats.get(framework, ()) + extra
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,25 @@ class Catalog:
     formats: Mapping[str, FormatFacts]
     deploy: Mapping[str, DeployFacts]
     scales: Mapping[str, tuple[str, ...]]  # scale -> files it keeps
+    baseline_formats: Mapping[str, str]  # framework -> the format every project can write
+
+    def project_formats(self, framework: str, deploy: str, browser_training: bool = False) -> tuple[str, ...]:
+        """The formats a project exports: its target's, then the baseline, then what they are made from."""
+        names = list(self.deploy[deploy].formats_for(framework, browser_training))
+        names.append(self.baseline_formats[framework])
+        for name in list(names):
+            source = self.formats[name].source
+            if source:
+                names.append(source)
+        return tuple(dict.fromkeys(names))
+
+    def export_gaps(self, framework: str, deploy: str, template_task: str, browser_training: bool = False) -> list[str]:
+        """One line per default export format that cannot hold the task's model, saying why."""
+        return [
+            f"{name}: {self.formats[name].unsupported[template_task]}"
+            for name in self.deploy[deploy].formats_for(framework, browser_training)
+            if template_task in self.formats[name].unsupported
+        ]
 
     def install_command(self, framework: str, hardware: str, os_name: str) -> str:
         return self.install[framework, hardware].command_for(os_name)
@@ -151,27 +184,69 @@ def parse_catalog(data: Any, source: str = "catalog.yaml") -> Catalog:
     }
     formats = {}
     for key, entry in _mapping(root.get("formats"), f"{source}: formats").items():
+        where = f"{source}: formats.{key}"
+        entry = _mapping(entry, where)
+        parity = entry.get("parity")
+        if parity not in PARITY_KINDS:
+            raise CatalogError(f"{where}.parity: must be one of {', '.join(PARITY_KINDS)}")
         tolerance = entry.get("tolerance")
-        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance <= 0:
-            raise CatalogError(f"{source}: formats.{key}.tolerance: must be a positive number")
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1e6:
+            raise CatalogError(f"{where}.tolerance: must be a number >= 0")
+        if parity in ("float", "int8") and tolerance <= 0:
+            raise CatalogError(f"{where}.tolerance: must be positive for {parity} parity")
+        dependencies = {}
+        for framework, requirements in _mapping(entry.get("dependencies"), f"{where}.dependencies").items():
+            if framework not in frameworks or not isinstance(requirements, list):
+                raise CatalogError(f"{where}.dependencies.{framework}: must list requirements of a known framework")
+            dependencies[str(framework)] = tuple(_text(r, f"{where}.dependencies.{framework}") for r in requirements)
+        tools = entry.get("tools", [])
+        if not isinstance(tools, list):
+            raise CatalogError(f"{where}.tools: must be a list of executables")
+        made_from = entry.get("source")
+        slow = entry.get("slow", False)
+        if not isinstance(slow, bool):
+            raise CatalogError(f"{where}.slow: must be true or false")
+        unsupported = {
+            str(task): _text(why, f"{where}.unsupported.{task}")
+            for task, why in _mapping(entry.get("unsupported", {}), f"{where}.unsupported").items()
+        }
         formats[key] = FormatFacts(
-            key, _text(entry.get("label"), f"{source}: formats.{key}.label"),
-            _text(entry.get("artifact"), f"{source}: formats.{key}.artifact"), float(tolerance),
-            _text(entry.get("runtime"), f"{source}: formats.{key}.runtime"),
+            key, _text(entry.get("label"), f"{where}.label"), _text(entry.get("artifact"), f"{where}.artifact"),
+            str(parity), float(tolerance), _text(entry.get("runtime"), f"{where}.runtime"), dependencies,
+            tuple(_text(t, f"{where}.tools") for t in tools),
+            None if made_from is None else _text(made_from, f"{where}.source"), slow, unsupported,
         )
+    for key, facts in formats.items():
+        if facts.source is not None and facts.source not in formats:
+            raise CatalogError(f"{source}: formats.{key}.source: unknown format {facts.source!r}")
+    def format_lists(value: Any, where: str, allow_empty: bool = False) -> dict[str, tuple[str, ...]]:
+        lists = {}
+        for framework, names in _mapping(value, where).items():
+            if framework not in frameworks or not isinstance(names, list) or not (names or allow_empty):
+                raise CatalogError(f"{where}.{framework}: must list formats of a known framework")
+            unknown = [name for name in names if name not in formats]
+            if unknown:
+                raise CatalogError(f"{where}.{framework}: unknown format {unknown[0]!r}")
+            missing = [name for name in names if framework not in formats[name].dependencies]
+            if missing:
+                raise CatalogError(f"{where}.{framework}: format {missing[0]!r} has no {framework} dependencies entry")
+            lists[str(framework)] = tuple(str(name) for name in names)
+        return lists
+
     deploy = {}
     for key, entry in _mapping(root.get("deploy"), f"{source}: deploy").items():
         where = f"{source}: deploy.{key}"
-        per_framework = {}
-        for framework, names in _mapping(entry.get("formats"), f"{where}.formats").items():
-            if framework not in frameworks or not isinstance(names, list) or not names:
-                raise CatalogError(f"{where}.formats.{framework}: must list formats of a known framework")
-            unknown = [name for name in names if name not in formats]
-            if unknown:
-                raise CatalogError(f"{where}.formats.{framework}: unknown format {unknown[0]!r}")
-            per_framework[str(framework)] = tuple(str(name) for name in names)
-        native = {str(k): _text(v, f"{where}.native.{k}") for k, v in _mapping(entry.get("native", {}), where).items()}
-        deploy[key] = DeployFacts(key, per_framework, native)
+        deploy[key] = DeployFacts(
+            key, format_lists(entry.get("formats"), f"{where}.formats"),
+            format_lists(entry.get("browser_training", {}), f"{where}.browser_training"),
+        )
+    baseline = {
+        str(framework): _text(name, f"{source}: baseline_formats.{framework}")
+        for framework, name in _mapping(root.get("baseline_formats"), f"{source}: baseline_formats").items()
+    }
+    for framework in frameworks:
+        if baseline.get(framework) not in formats:
+            raise CatalogError(f"{source}: baseline_formats.{framework}: must name a known format")
     scales = {}
     for key, entry in _mapping(root.get("scales"), f"{source}: scales").items():
         keeps = _mapping(entry, f"{source}: scales.{key}").get("keeps")
@@ -179,7 +254,7 @@ def parse_catalog(data: Any, source: str = "catalog.yaml") -> Catalog:
             raise CatalogError(f"{source}: scales.{key}.keeps: must be a list of paths")
         scales[key] = tuple(str(path) for path in keeps)
     return Catalog(
-        str(root.get("version", "")), frameworks, hardware, install, tasks, formats, deploy, scales
+        str(root.get("version", "")), frameworks, hardware, install, tasks, formats, deploy, scales, baseline
     )
 
 

@@ -36,6 +36,18 @@ def test_every_deploy_target_exports_a_known_format_in_both_frameworks():
         assert all(name in catalog.formats for names in target.formats.values() for name in names)
 
 
+def test_project_formats_add_the_baseline_and_what_formats_are_made_from():
+    catalog = load_catalog()
+    assert catalog.project_formats("pytorch", "microcontroller") == ("tflite_int8", "tflm", "onnx")
+    assert catalog.project_formats("tensorflow", "browser") == ("onnx", "onnx_web", "saved_model")
+    assert "tfjs" in catalog.project_formats("tensorflow", "browser", browser_training=True)
+    assert "tfjs" not in catalog.project_formats("pytorch", "browser", browser_training=True)
+    for framework in catalog.frameworks:
+        for target in catalog.deploy:
+            names = catalog.project_formats(framework, target, True)
+            assert all(catalog.formats[n].source in (None, *names) for n in names), (framework, target)
+
+
 def test_accelerators_have_markers_and_the_cpu_none():
     catalog = load_catalog()
     assert catalog.marker("cpu") is None
@@ -57,8 +69,10 @@ def minimal(**changes):
         "hardware": {"cpu": {"label": "CPU", "marker": None}},
         "install": {"pytorch": {"cpu": {"note": "n", "command": "pip install torch"}}},
         "tasks": {"vision": {"template": "vision", "label": "v"}},
-        "formats": {"onnx": {"label": "ONNX", "artifact": "m.onnx", "tolerance": 1e-4, "runtime": "ort"}},
+        "formats": {"onnx": {"label": "ONNX", "artifact": "m.onnx", "parity": "float", "tolerance": 1e-4,
+                             "runtime": "ort", "dependencies": {"pytorch": []}}},
         "deploy": {"none": {"formats": {"pytorch": ["onnx"]}}},
+        "baseline_formats": {"pytorch": "onnx"},
         "scales": {"single": {"keeps": []}},
     }
     data.update(changes)
@@ -72,7 +86,13 @@ def test_a_minimal_catalogue_parses():
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"formats": {"onnx": {"label": "x", "artifact": "a", "tolerance": 0, "runtime": "r"}}}, "formats.onnx.tolerance"),
+        ({"formats": {"onnx": {"label": "x", "artifact": "a", "parity": "float", "tolerance": 0, "runtime": "r",
+                               "dependencies": {"pytorch": []}}}}, "formats.onnx.tolerance"),
+        ({"formats": {"onnx": {"label": "x", "artifact": "a", "parity": "close", "tolerance": 1, "runtime": "r",
+                               "dependencies": {"pytorch": []}}}}, "formats.onnx.parity"),
+        ({"formats": {"onnx": {"label": "x", "artifact": "a", "parity": "none", "tolerance": 0, "runtime": "r",
+                               "dependencies": {"pytorch": []}, "source": "tflite"}}}, "unknown format 'tflite'"),
+        ({"baseline_formats": {"pytorch": "tflite"}}, "baseline_formats.pytorch"),
         ({"deploy": {"none": {"formats": {"pytorch": ["tflite"]}}}}, "unknown format 'tflite'"),
         ({"install": {"pytorch": {}}}, "install.pytorch.cpu"),
         ({"hardware": {"cpu": {"marker": None}}}, "hardware.cpu.label"),

@@ -8,6 +8,7 @@ detect.py         detect_machine(), suggested_answers() for the wizard (no catal
 installs.py       install/replace commands: the catalogue's lines plus this machine's CUDA wheel and rivals
 verdicts.py       Finding; machine, PyTorch and TensorFlow verdicts; diagnose()
 project_check.py  read_project(DIR) from the project record; check_project()
+export_check.py   the deployment target's export toolchain: packages (metadata/find_spec), tools, fixes
 doctor.py         run_doctor() -> DoctorReport (no printing, no exit codes: see advisor.ui.doctor and the CLI)
 
 Nothing in this package imports torch, tensorflow or jax, and nothing imports probes/.

@@ -1,7 +1,9 @@
-"""`doctor DIR`: can this machine run a generated project's target (framework, hardware, OS)?
+"""`doctor DIR`: can this machine run a generated project's target (framework, hardware, OS), and export
+what its deployment target ships (export_check.py)?
 
 The target comes from the project record (advisor.project.record, the only reader of
-.advisor/answers.yaml); its hardware and os answers are validated against the questionnaire.
+.advisor/answers.yaml); its hardware, os, deploy and browser_training answers are validated against the
+questionnaire.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from advisor.catalog import load_catalog
 from advisor.decide.questions import load_questionnaire
 from advisor.errors import InputError
+from advisor.machine.export_check import ExportToolchain, check_export
 from advisor.machine.frameworks import TORCH_BUILDS
 from advisor.machine.installs import tensorflow_install, torch_install
 from advisor.machine.model import VENDOR_TOOLS, FrameworkName, Hardware, Machine, is_hardware
@@ -26,16 +29,22 @@ class ProjectTarget:
     framework: str  # pytorch | tensorflow
     hardware: Hardware
     os: str  # linux | windows | macos
+    deploy: str = "none"  # the deployment target: what the project exports
+    browser_training: bool = False  # deploy=browser and the model also trains in the browser
 
 
 @dataclass(frozen=True)
 class ProjectCheck:
     target: ProjectTarget
     findings: tuple[Finding, ...]
+    export: ExportToolchain | None = None  # the deployment target's export toolchain on this machine
 
     @property
     def ok(self) -> bool:
-        """False when a finding is an error: the project's smoke tests would fail on this machine."""
+        """False when a finding is an error: the project's smoke tests would fail on this machine.
+
+        The export toolchain never counts: a missing exporter skips an export, not a smoke test.
+        """
         return not any(f.level == "error" for f in self.findings)
 
 
@@ -45,16 +54,25 @@ def read_project(directory: Path) -> ProjectTarget:
     where = Path(directory) / RECORD_PATH
     questionnaire = load_questionnaire(rules_dir())
     target: dict[str, str] = {}
-    for key in ("hardware", "os"):
+
+    def answer(key: str) -> str:
         question = questionnaire.get(key)
         try:
-            target[key] = question.validate(record.answers[key]) if key in record.answers else question.default
+            return question.validate(record.answers[key]) if key in record.answers else question.default
         except InputError as error:
             raise InputError(f"DIR: {where}: {error}") from None
+
+    for key in ("hardware", "os", "deploy"):
+        target[key] = answer(key)
     hardware = target["hardware"]
     if not is_hardware(hardware):  # the questionnaire offers hardware doctor cannot check: a rules bug
         raise InputError(f"DIR: {where}: hardware: doctor cannot check {hardware!r}")
-    return ProjectTarget(str(directory), record.framework, hardware, target["os"])
+    deploy = target["deploy"]
+    if deploy not in load_catalog().deploy:  # a questionnaire choice the catalogue lacks: a catalogue bug
+        raise InputError(f"DIR: {where}: deploy: doctor knows no export formats for {deploy!r}")
+    # browser_training is asked only for the browser; elsewhere a recorded answer means nothing.
+    browser_training = deploy == "browser" and answer("browser_training") == "yes"
+    return ProjectTarget(str(directory), record.framework, hardware, target["os"], deploy, browser_training)
 
 
 def check_project(machine: Machine, target: ProjectTarget) -> ProjectCheck:
@@ -80,7 +98,8 @@ def check_project(machine: Machine, target: ProjectTarget) -> ProjectCheck:
             "info", f"torch {installed.version} here is not a {hardware} build; on the target machine:",
             torch_install(machine, hardware),
         ))
-    return ProjectCheck(target, tuple(findings))
+    export = check_export(machine, target.path, target.framework, target.deploy, target.browser_training)
+    return ProjectCheck(target, tuple(findings), export)
 
 
 def _hardware_finding(machine: Machine, target: ProjectTarget) -> Finding:

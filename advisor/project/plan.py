@@ -26,6 +26,8 @@ class GenerationPlan:
     os: str
     scale: str
     deploy: str
+    browser_training: str = "no"  # "yes" adds the browser-training export (deploy=browser)
+    export_gaps: tuple[str, ...] = ()  # default export formats that cannot hold this task's model, and why
 
     @property
     def override(self) -> bool:
@@ -71,6 +73,7 @@ class GenerationPlan:
             "os": self.os,
             "scale": self.scale,
             "deploy": self.deploy,
+            "browser_training": self.browser_training,
         }
 
     def record(self, template_digest: str) -> ProjectRecord:
@@ -101,6 +104,8 @@ def plan_generation(rec: Recommendation, settings: ProjectSettings, catalog: Cat
         framework = settings.framework_choice
     answers = rec.facts.answers
     task = catalog.tasks[answers["task"]]
+    # Asked only for deploy=browser; any other target trains nowhere but on the training machine.
+    browser_training = answers["deploy"] == "browser" and answers.get("browser_training") == "yes"
     return GenerationPlan(
         framework=framework,
         settings=settings,
@@ -111,4 +116,6 @@ def plan_generation(rec: Recommendation, settings: ProjectSettings, catalog: Cat
         os=answers["os"],
         scale=answers["scale"],
         deploy=answers["deploy"],
+        browser_training="yes" if browser_training else "no",
+        export_gaps=tuple(catalog.export_gaps(framework, answers["deploy"], task.template, browser_training)),
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.catalog import load_catalog
 from advisor.machine.detect import suggested_answers
 from advisor.machine.doctor import DoctorReport
+from advisor.machine.export_check import ExportToolchain, RequirementCheck
 from advisor.machine.model import VENDOR_TOOLS, Machine
 from advisor.machine.project_check import ProjectCheck
 from advisor.machine.verdicts import Finding, Level, hardware_label
@@ -23,12 +24,41 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     return {"level": finding.level, "message": finding.message, "fix": finding.fix}
 
 
+def export_dict(export: ExportToolchain) -> dict[str, Any]:
+    """The project's `export` key: its target's formats, each ready or not here, the tools, and the findings."""
+    tools = export.tool_map
+    return {
+        "framework": export.framework,
+        "deploy": export.deploy,
+        "browser_training": export.browser_training,
+        "python": export.python,
+        "ok": export.ok,
+        "error": export.error,
+        "formats": [
+            {
+                "format": check.format,
+                "label": check.label,
+                "ready": check.ready(tools),
+                "requirements": [{**asdict(r), "ok": r.ok} for r in check.requirements],
+                "tools": list(check.tools),
+            }
+            for check in export.formats
+        ],
+        "tools": [{**asdict(tool), "found": tool.found} for tool in export.tools],
+        "findings": [finding_dict(f) for f in export.findings],
+    }
+
+
 def project_dict(project: ProjectCheck) -> dict[str, Any]:
-    return {**asdict(project.target), "ok": project.ok, "findings": [finding_dict(f) for f in project.findings]}
+    return {
+        **asdict(project.target), "ok": project.ok, "findings": [finding_dict(f) for f in project.findings],
+        "export": export_dict(project.export) if project.export else None,
+    }
 
 
 def doctor_dict(report: DoctorReport) -> dict[str, Any]:
-    """The `doctor --json` document: machine, suggested_answers, distributions, frameworks, findings, project."""
+    """The `doctor --json` document: machine, suggested_answers, distributions, frameworks, findings, project
+    (with DIR: the target, its findings and `export`, the deployment target's export toolchain)."""
     machine = report.machine
     facts = asdict(machine)
     facts.pop("frameworks")
@@ -102,16 +132,64 @@ def _print_findings(console: Console, findings: Iterable[Finding]) -> None:
                 console.print(f"        {command}", markup=False, highlight=False, soft_wrap=True)
 
 
+def export_rows(export: ExportToolchain) -> list[tuple[str, str, str]]:
+    """(format, ready | missing, what it needs) rows of the export table."""
+    tools = export.tool_map
+    rows = []
+    for check in export.formats:
+        needs = [
+            f"{r.distribution} {r.version}" if r.ok else f"{r.requirement} ({_requirement_problem(r)})"
+            for r in check.requirements
+        ]
+        for name in check.tools:
+            tool = tools[name]
+            needs.append(f"{name} {tool.version or 'found'}" if tool.found else f"{name} (not found)")
+        state = "ready" if check.ready(tools) else "missing"
+        rows.append((check.format, state, ", ".join(needs) or "the framework only"))
+    return rows
+
+
+def _requirement_problem(row: RequirementCheck) -> str:
+    if row.version is None:
+        return "not installed"
+    if row.satisfied is False:
+        return f"{row.version} installed"
+    return f"{row.version}, module not found"
+
+
+def _print_export(console: Console, export: ExportToolchain) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    training = ", with browser training" if export.browser_training else ""
+    console.print(
+        f"\n[bold]Export toolchain[/bold] for deploy={escape(export.deploy)}{escape(training)} "
+        f"(packages of {escape(export.python)})",
+        highlight=False,
+    )
+    table = Table(show_header=False, box=None, padding=(0, 1, 0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_column(overflow="fold")
+    for name, state, needs in export_rows(export):
+        table.add_row(Text(name), Text(state, style="green" if state == "ready" else "yellow"), Text(needs))
+    console.print(table)
+    _print_findings(console, export.findings)
+
+
 def print_doctor(report: DoctorReport) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     table = Table(title="advisor doctor", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in machine_rows(report.machine):
-        table.add_row(key, value)
+        table.add_row(key, Text(value))  # paths and tool output: never read as markup
     console.print(table)
     console.print("[bold]Findings[/bold]")
     _print_findings(console, report.findings)
@@ -119,7 +197,7 @@ def print_doctor(report: DoctorReport) -> None:
     if project is not None:
         target = project.target
         console.print(
-            f"\n[bold]Project[/bold] {target.path}: {load_catalog().framework_label(target.framework)}, "
+            f"\n[bold]Project[/bold] {escape(target.path)}: {load_catalog().framework_label(target.framework)}, "
             f"targets {target.hardware} on {target.os}",
             highlight=False,
         )
@@ -129,3 +207,5 @@ def print_doctor(report: DoctorReport) -> None:
             else "[red]this machine cannot run it as it is[/red]"
         )
         console.print(f"  {verdict}")
+        if project.export is not None:
+            _print_export(console, project.export)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from advisor.catalog import load_catalog
 from advisor.project.create import CreatedProject
 
@@ -25,6 +27,8 @@ def print_generated(created: CreatedProject) -> None:
     console.print(f"  project:   {settings.slug} (package {settings.package}), task template {plan.template_task}")
     if plan.task_note:
         console.print(f"  [yellow]note:[/yellow] {plan.task_note}")
+    for gap in plan.export_gaps:
+        console.print(f"  [yellow]export:[/yellow] {escape(gap)}")
     if rec.facts.defaulted:
         console.print(
             "  defaulted: " + ", ".join(f"{q}={rec.facts.answers[q]}" for q in rec.facts.defaulted), style="dim"

@@ -6,10 +6,13 @@ printed as data, never evaluated: each output format gets its own escaping.
 Globals (see README.md in this folder):
   catalog                     catalog.yaml, advisor's facts (hardware, install, tasks, formats, deploy, scales)
   install(fw, hw, os=None)    the install command for a framework on a hardware target (on that OS)
-  project_formats()           the export formats of this project (catalog.deploy[deploy].formats[framework])
+  project_formats()           every export format of this project: its target's, the framework's baseline
+                              format, and the formats those are made from
+  target_formats()            the formats `export` writes by default (catalog.deploy, with browser_training)
+  targets_shipping(name)      the deployment targets whose projects (this framework) write format `name`
   scale_partial(path)         the partial of a scale-dependent file, or common/not_kept.txt when the
                               project's scale does not keep it (hooks/post_gen_project.py removes it)
-  format_partial(name)        the same for an export format module
+  format_partial(name)        the same for an export format module (the framework's, else the common one)
 """
 
 import functools
@@ -21,6 +24,7 @@ from jinja2 import pass_context
 from jinja2.ext import Extension
 
 NOT_KEPT = "common/not_kept.txt"
+TEMPLATES = Path(__file__).parent / "templates"
 
 # Characters that start Markdown or HTML markup anywhere in a line; others matter only at its start.
 _MD_INLINE = set("\\`*_[]|~")
@@ -105,10 +109,40 @@ def _settings(context) -> dict:
     return context["cookiecutter"]
 
 
+def target_formats_of(framework: str, deploy: str, browser_training: str = "no") -> list[str]:
+    """What `export` writes by default: the deployment target's formats (browser training adds its own)."""
+    target = load_catalog()["deploy"][deploy]
+    names = list(target["formats"][framework])
+    if browser_training == "yes":
+        names += target.get("browser_training", {}).get(framework, [])
+    return names
+
+
+def formats_of(framework: str, deploy: str, browser_training: str = "no") -> list[str]:
+    """Every format the project can write: the target's, the baseline, then the formats they are made from."""
+    catalog = load_catalog()
+    names = [*target_formats_of(framework, deploy, browser_training), catalog["baseline_formats"][framework]]
+    names += [catalog["formats"][name]["source"] for name in names if catalog["formats"][name].get("source")]
+    return list(dict.fromkeys(names))
+
+
 @pass_context
 def project_formats(context) -> list[str]:
     cc = _settings(context)
-    return list(load_catalog()["deploy"][cc["deploy"]]["formats"][cc["framework"]])
+    return formats_of(cc["framework"], cc["deploy"], cc.get("browser_training", "no"))
+
+
+@pass_context
+def target_formats(context) -> list[str]:
+    cc = _settings(context)
+    return target_formats_of(cc["framework"], cc["deploy"], cc.get("browser_training", "no"))
+
+
+@pass_context
+def targets_shipping(context, name: str) -> list[str]:
+    """The deployment targets whose projects write format `name` in this project's framework."""
+    framework = _settings(context)["framework"]
+    return [target for target in load_catalog()["deploy"] if name in formats_of(framework, target, "yes")]
 
 
 @pass_context
@@ -123,7 +157,8 @@ def scale_partial(context, path: str) -> str:
 def format_partial(context, name: str) -> str:
     if name not in project_formats(context):
         return NOT_KEPT
-    return f"{_settings(context)['framework']}/export/{name}.py"
+    own = f"{_settings(context)['framework']}/export/{name}.py"
+    return own if (TEMPLATES / own).is_file() else f"common/export/{name}.py"
 
 
 class TextFilters(Extension):
@@ -133,6 +168,8 @@ class TextFilters(Extension):
             catalog=load_catalog(),
             install=install,
             project_formats=project_formats,
+            target_formats=target_formats,
+            targets_shipping=targets_shipping,
             scale_partial=scale_partial,
             format_partial=format_partial,
         )

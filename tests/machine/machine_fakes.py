@@ -100,7 +100,11 @@ class Fake:
         write_file(self.root, relative, text)
 
     def python(self, distributions: dict[str, str], **probes: dict[str, Any]) -> str:
-        """A fake interpreter: answers the metadata probe and each framework probe (run by path) with canned JSON."""
+        """A fake interpreter: answers the metadata probe and each framework probe (run by path) with canned JSON.
+
+        `modules` is the export packages probe's answer ({distribution: {"version", "importable"}}; default none).
+        """
+        probes.setdefault("modules", {})
         data = self.tmp_path / "canned"
         data.mkdir(exist_ok=True)
         (data / "dists.json").write_text(json.dumps(distributions))
@@ -109,6 +113,7 @@ class Fake:
         return str(write_exe(self.tmp_path / "python", textwrap.dedent(f"""\
             case "$1" in
               *distributions_probe.py) f=dists ;;
+              *modules_probe.py) f=modules ;;
               *torch_probe.py) f=torch ;;
               *tensorflow_probe.py) f=tensorflow ;;
               *jax_probe.py) f=jax ;;

@@ -57,6 +57,12 @@ def test_doctor_json_against_an_nvidia_project_on_this_cpu_machine(real_runs):
     assert torch["probed"] and torch["build"] == "cpu" and torch["sees"] == []
     project = data["project"]
     assert project["hardware"] == "nvidia" and project["framework"] == "pytorch" and project["ok"] is False
+    # The export toolchain of its target (deploy=none: ONNX and torch.export), whatever is installed here.
+    assert project["deploy"] == "none" and project["browser_training"] is False
+    export = project["export"]
+    assert [f["format"] for f in export["formats"]] == ["onnx", "pt2"]
+    assert export["python"] == data["machine"]["python"]["executable"]
+    assert all(f["level"] != "error" for f in export["findings"])
     [error] = [f for f in project["findings"] if f["level"] == "error"]
     assert error["message"] == (
         "project targets nvidia; no NVIDIA GPU found (nvidia-smi not found): its cuda smoke test will fail on this machine"
@@ -70,6 +76,7 @@ def test_doctor_on_a_cpu_project_exits_0_and_imports_no_framework(real_runs):
     assert first.strip() == "0", first  # exit code 0, and no framework module imported in-process
     assert "Findings" in output and "advisor doctor" in output
     assert "targets cpu on linux" in output and "this machine can run it" in output
+    assert "Export toolchain for deploy=none" in output
     assert "ERROR" not in output
 
 

@@ -31,7 +31,10 @@ def test_doctor_dict_is_the_json_document(fake):
     assert torch["name"] == "torch" and torch["build"] == "cpu" and torch["probed"] and torch["sees"] == []
     assert all(set(f) == {"level", "message", "fix"} for f in data["findings"])
     project = data["project"]
-    assert set(project) == {"path", "framework", "hardware", "os", "ok", "findings"} and project["ok"] is False
+    assert set(project) == {
+        "path", "framework", "hardware", "os", "deploy", "browser_training", "ok", "findings", "export"
+    } and project["ok"] is False
+    assert project["deploy"] == "none" and project["export"]["deploy"] == "none"  # test_export_check has the rest
 
 
 def test_doctor_dict_without_a_project(fake):

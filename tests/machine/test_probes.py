@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from machine_fakes import write_exe
 
-from advisor.machine import frameworks
+from advisor.machine import export_check, frameworks
 
 
 @pytest.mark.parametrize("name", sorted(frameworks.PROBES))
@@ -72,7 +72,7 @@ def test_the_probes_ship_in_the_wheel_and_run_from_it(tmp_path):
     )
     wheel = next(tmp_path.glob("advisor-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    probes = [*frameworks.PROBES.values(), frameworks.DISTRIBUTIONS_PROBE]
+    probes = [*frameworks.PROBES.values(), frameworks.DISTRIBUTIONS_PROBE, export_check.MODULES_PROBE]
     assert {f"advisor/machine/probes/{path.name}" for path in probes} <= set(names)
     site = tmp_path / "site"
     subprocess.run(

@@ -22,8 +22,17 @@ def files_under(root: Path) -> set[str]:
 
 
 def exported_formats(framework: str) -> set[str]:
-    """The formats some deployment target lists for this framework."""
-    return {name for target in CATALOG["deploy"].values() for name in target["formats"].get(framework, [])}
+    """The formats a project of this framework can write: some target's, browser training's, the baseline."""
+    names = {CATALOG["baseline_formats"][framework]}
+    for target in CATALOG["deploy"].values():
+        names |= {*target["formats"].get(framework, []), *target.get("browser_training", {}).get(framework, [])}
+    return names | {CATALOG["formats"][name]["source"] for name in names if CATALOG["formats"][name].get("source")}
+
+
+def module_of(framework: str, name: str) -> Path:
+    """A format's module: the framework's own, else the common one (made from another format's artifact)."""
+    own = PARTIALS / framework / "export" / f"{name}.py"
+    return own if own.is_file() else PARTIALS / "common" / "export" / f"{name}.py"
 
 
 def test_both_framework_folders_hold_the_same_files_except_their_formats():
@@ -31,9 +40,15 @@ def test_both_framework_folders_hold_the_same_files_except_their_formats():
     for framework in FRAMEWORKS:
         files = files_under(PARTIALS / framework)
         modules = {path for path in files if path.startswith("export/")}
-        assert modules == {f"export/{name}.py" for name in exported_formats(framework)}, framework
+        assert modules <= {f"export/{name}.py" for name in exported_formats(framework)}, framework
         layouts[framework] = files - modules
     assert layouts["pytorch"] == layouts["tensorflow"]
+
+
+def test_common_format_modules_are_made_from_another_format():
+    for path in (PARTIALS / "common" / "export").glob("*.py"):
+        if path.stem in CATALOG["formats"]:  # the others are shared code: tools.py, onnx_runtime.py
+            assert CATALOG["formats"][path.stem].get("source") or path.stem == "tfjs", path.name
 
 
 def test_cookiecutter_choices_are_the_catalogue_ids():
@@ -42,6 +57,7 @@ def test_cookiecutter_choices_are_the_catalogue_ids():
     assert CHOICES["hardware"] == list(CATALOG["hardware"])
     assert CHOICES["deploy"] == list(CATALOG["deploy"])
     assert CHOICES["scale"] == list(CATALOG["scales"])
+    assert CHOICES["browser_training"] == ["no", "yes"]
 
 
 @pytest.mark.parametrize("task", TEMPLATE_TASKS)
@@ -57,11 +73,12 @@ def test_every_format_a_target_lists_has_its_module_prose_and_stub():
     for target, facts in CATALOG["deploy"].items():
         assert (PARTIALS / "common" / "deploy" / f"{target}.md").is_file(), target
         assert set(facts["formats"]) == set(FRAMEWORKS), target
-        for framework, names in facts["formats"].items():
-            for name in names:
-                assert name in CATALOG["formats"], (target, name)
-                assert (PARTIALS / framework / "export" / f"{name}.py").is_file(), (framework, name)
-                assert framework in CATALOG["formats"][name]["dependencies"], (framework, name)
+        for names in facts["formats"].values():
+            assert set(names) <= set(CATALOG["formats"]), target
+    for framework in FRAMEWORKS:
+        for name in exported_formats(framework):
+            assert module_of(framework, name).is_file(), (framework, name)
+            assert framework in CATALOG["formats"][name]["dependencies"], (framework, name)
     for name in CATALOG["formats"]:
         assert (PARTIALS / "common" / "formats" / f"{name}.md").is_file(), name
         stub = PACKAGE_DIR / "export" / f"{name}.py"

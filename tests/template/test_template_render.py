@@ -18,7 +18,7 @@ import yaml
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "project"
 CHOICES = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 CATALOG = yaml.safe_load((TEMPLATE / "catalog.yaml").read_text(encoding="utf-8"))
-DIMENSIONS = ("framework", "task", "hardware", "os", "scale", "deploy")
+DIMENSIONS = ("framework", "task", "hardware", "os", "scale", "deploy", "browser_training")
 LEFTOVERS = ("{{", "{%", "{#", "cookiecutter.", "hooks/post_gen_project.py removes it")
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".yaml", ".yml", ".sh", ".sbatch", ".txt", ""}
 
@@ -29,15 +29,29 @@ MODULE_API = {
     "device.py": {"TARGET_HARDWARE", "select_device", "accelerator_status", "AcceleratorStatus"},
     "sources.py": {"Examples", "Split", "load_examples", "stratified_split", "synthetic_arrays", "fit_config"},
     "metrics.py": {"classification_scores", "learning_rate_factor", "Tracker", "append_metrics", "write_confusion"},
-    "data.py": {"Batches", "Loaders", "make_loaders", "synthetic_examples"},
+    "data.py": {"Batches", "Loaders", "make_loaders", "synthetic_examples", "sample_inputs"},
     "model.py": {"build_model", "example_input", "as_model_input", "adapt", "augment", "loss_fn"},
     "train.py": {"TrainResult", "train", "checkpoint_path", "save_checkpoint", "load_checkpoint", "score_checkpoint",
-                 "main"},
+                 "recorded_split", "main"},
     "evaluate.py": {"evaluate", "predict", "main"},
-    "export/__init__.py": {"Format", "FORMATS", "DEPLOY_FORMATS", "resolve_format", "check_parity",
-                           "write_manifest", "export", "main"},
+    "export/__init__.py": {"Format", "FORMATS", "TARGET_FORMATS", "OTHER_FORMATS", "ParityError", "resolve_formats",
+                           "check", "export", "export_data", "write_manifest", "outcome", "main"},
+    "export/tools.py": set(),
 }
-FORMAT_API = {"export", "run", "REQUIRES"}
+# Every format module: made from the model (export) or from another format's artifact (SOURCE + derive);
+# run() too unless the format cannot run off its device (parity: none).
+FORMAT_API = {"signature", "runtime", "REQUIRES"}
+FORMAT_MADE = ({"export"}, {"SOURCE", "derive"})
+
+
+def project_formats(framework: str, deploy: str, browser_training: str = "no") -> list[str]:
+    """The deploy target's formats, the framework's baseline, then the formats those are made from."""
+    target = CATALOG["deploy"][deploy]
+    names = [*target["formats"][framework], *(target.get("browser_training", {}).get(framework, [])
+                                             if browser_training == "yes" else []),
+             CATALOG["baseline_formats"][framework]]
+    names += [CATALOG["formats"][n]["source"] for n in names if CATALOG["formats"][n].get("source")]
+    return list(dict.fromkeys(names))
 
 
 def pair(a: tuple[str, str], b: tuple[str, str]) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -101,9 +115,14 @@ def problems_in(root: Path, context: dict[str, str]) -> list[str]:
                       for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
                       if isinstance(t, ast.Name)}
             module = rel.split("/", 2)[-1] if rel.startswith("src/") else None
-            wanted = MODULE_API.get(module, FORMAT_API if module and module.startswith("export/") and
-                                    not module.endswith("__.py") else set())
+            is_format = module and module.startswith("export/") and module != "export/__main__.py"
+            wanted = MODULE_API.get(module, FORMAT_API if is_format else set())
             problems += [f"{rel}: no {name}" for name in sorted(wanted - names)]
+            if wanted is FORMAT_API:
+                if not any(made <= names for made in FORMAT_MADE):
+                    problems.append(f"{rel}: neither export() nor SOURCE + derive()")
+                if CATALOG["formats"][path.stem]["parity"] != "none" and "run" not in names:
+                    problems.append(f"{rel}: no run")
     try:
         tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -114,8 +133,8 @@ def problems_in(root: Path, context: dict[str, str]) -> list[str]:
     }:
         problems.append(f".advisor/answers.yaml: {record}")
     package = root / "src" / root.name.replace("-", "_")
-    formats = CATALOG["deploy"][context["deploy"]]["formats"][context["framework"]]
-    modules = {p.stem for p in (package / "export").glob("*.py")} - {"__init__", "__main__"}
+    formats = project_formats(context["framework"], context["deploy"], context.get("browser_training", "no"))
+    modules = {p.stem for p in (package / "export").glob("*.py")} - {"__init__", "__main__", "tools"}
     if modules != set(formats):
         problems.append(f"export modules {sorted(modules)} != {formats}")
     kept = set(CATALOG["scales"][context["scale"]]["keeps"])
@@ -162,7 +181,7 @@ def test_both_frameworks_render_the_same_layout_but_their_formats(tmp_path, scal
     def layout(framework):
         root = render(tmp_path / framework, framework=framework, scale=scale, task="vision", deploy="server")
         files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-        formats = CATALOG["deploy"]["server"]["formats"][framework]
+        formats = project_formats(framework, "server")
         assert {f"src/my_dl_project/export/{name}.py" for name in formats} <= files
         return files - {f"src/my_dl_project/export/{name}.py" for name in formats}
 

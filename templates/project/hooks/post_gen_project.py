@@ -1,7 +1,7 @@
 """Remove the files this project does not need, as advisor's catalogue (catalog.yaml) says.
 
 - scale: catalog.scales.<scale>.keeps lists the scale-dependent files a project keeps; the others go.
-- export formats: src/<package>/export/ keeps the modules of catalog.deploy.<target>.formats.<framework>.
+- export formats: src/<package>/export/ keeps the modules of the project's formats (project_formats()).
 """
 
 from pathlib import Path

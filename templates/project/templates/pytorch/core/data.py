@@ -113,6 +113,14 @@ def synthetic_examples(cfg: Config) -> sources.Examples:
     return sources.load_examples(cfg)
 
 
+def sample_inputs(cfg: Config, examples: sources.Examples, limit: int) -> np.ndarray:
+    """Up to `limit` examples spread over `examples` (image folders list classes in order), as one array in
+    the model's input layout: what export checks and calibrates on."""
+    picks = np.unique(np.linspace(0, len(examples) - 1, num=min(limit, len(examples))).round().astype(np.int64))
+    batches = Batches(examples.take(picks), dataclasses.replace(cfg, num_workers=0), shuffle=False)
+    return torch.cat([inputs for inputs, _ in batches]).numpy()
+
+
 def make_loaders(cfg: Config, split: sources.Split | None = None) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data)."""
     cfg, examples, split = sources.split_examples(cfg, split)

@@ -77,6 +77,12 @@ def read_checkpoint(path: str | Path) -> dict:
     return torch.load(path, map_location="cpu", weights_only=True)
 
 
+def recorded_split(path: str | Path) -> Split | None:
+    """The data split a checkpoint was trained on (None for a checkpoint saved without one)."""
+    state = read_checkpoint(path)
+    return Split.from_dict(state["split"]) if state.get("split") else None
+
+
 def load_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> tuple[nn.Module, Config, list[str]]:
     """(model in eval mode, the config it was trained with, class names)."""
     state = read_checkpoint(path)

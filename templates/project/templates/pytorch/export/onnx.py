@@ -1,7 +1,6 @@
 """ONNX export of a PyTorch model, and ONNX Runtime to run it for the parity check.
 
-The format module API (export/__init__.py calls it): export(model, example, path), run(path, inputs),
-REQUIRES (modules the two need; pip install -e ".[export]").
+The format module API: see export/__init__.py.
 """
 {% raw %}
 from __future__ import annotations
@@ -15,7 +14,7 @@ from torch import nn
 REQUIRES = ("onnx", "onnxscript", "onnxruntime")
 
 
-def export(model: nn.Module, example: torch.Tensor, path: Path) -> None:
+def export(model: nn.Module, example: torch.Tensor, path: Path, calibration: np.ndarray | None = None) -> None:
     """Write `model` to path (model.onnx). `example` has a batch of 2 or more: the batch axis stays dynamic."""
     # The dynamo exporter (torch.export + onnxscript) is the supported path.
     torch.onnx.export(
@@ -30,11 +29,5 @@ def export(model: nn.Module, example: torch.Tensor, path: Path) -> None:
         verbose=False,
     )
 
-
-def run(path: Path, inputs: np.ndarray) -> np.ndarray:
-    """The exported model's outputs for a batch, with ONNX Runtime on the CPU."""
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    return session.run(None, {session.get_inputs()[0].name: inputs})[0]
 {%- endraw %}
+{% include "common/export/onnx_runtime.py" %}

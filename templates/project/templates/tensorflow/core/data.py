@@ -102,6 +102,14 @@ def synthetic_examples(cfg: Config) -> sources.Examples:
     return sources.load_examples(dataclasses.replace(cfg, data_dir=None))
 
 
+def sample_inputs(cfg: Config, examples: sources.Examples, limit: int) -> np.ndarray:
+    """Up to `limit` examples spread over `examples` (image folders list classes in order), as one array in
+    the model's input layout: what export checks and calibrates on."""
+    picks = np.unique(np.linspace(0, len(examples) - 1, num=min(limit, len(examples))).round().astype(np.int64))
+    batches = Batches(examples.take(picks), cfg, batch_size=max(cfg.batch_size, 1))
+    return np.concatenate([inputs.numpy() for inputs, _ in batches.epoch()])
+
+
 def make_loaders(cfg: Config, split: sources.Split | None = None, replicas: int = 1) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data).
     cfg.batch_size is per replica: a batch holds batch_size * replicas examples."""

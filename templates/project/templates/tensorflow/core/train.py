@@ -86,6 +86,12 @@ def read_info(path: str | Path) -> dict:
     return json.loads(info_path.read_text(encoding="utf-8"))
 
 
+def recorded_split(path: str | Path) -> Split | None:
+    """The data split a checkpoint was trained on (None for a checkpoint saved without one)."""
+    info = read_info(path)
+    return Split.from_dict(info["split"]) if info.get("split") else None
+
+
 def load_checkpoint(path: str | Path) -> tuple[keras.Model, Config, list[str]]:
     """(model, the config it was trained with, class names)."""
     info = read_info(path)

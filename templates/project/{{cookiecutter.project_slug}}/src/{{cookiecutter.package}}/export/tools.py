@@ -1,0 +1,1 @@
+{% include "common/export/tools.py" -%}
