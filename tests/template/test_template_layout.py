@@ -1,11 +1,14 @@
 """The template's folders against its catalogue: both frameworks hold the same partials, and every
 task, format, deployment target and scale the catalogue names has the files that render it."""
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 import yaml
+
+from advisor.catalog import load_catalog
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "project"
 PARTIALS = TEMPLATE / "templates"
@@ -22,11 +25,22 @@ def files_under(root: Path) -> set[str]:
 
 
 def exported_formats(framework: str) -> set[str]:
-    """The formats a project of this framework can write: some target's, browser training's, the baseline."""
-    names = {CATALOG["baseline_formats"][framework]}
-    for target in CATALOG["deploy"].values():
-        names |= {*target["formats"].get(framework, []), *target.get("browser_training", {}).get(framework, [])}
-    return names | {CATALOG["formats"][name]["source"] for name in names if CATALOG["formats"][name].get("source")}
+    """The formats some project of this framework can write."""
+    catalog = load_catalog()
+    return {name for target in catalog.deploy for name in catalog.project_formats(framework, target, True)}
+
+
+def test_the_template_reads_a_projects_formats_as_advisor_does():
+    spec = importlib.util.spec_from_file_location("local_extensions", TEMPLATE / "local_extensions.py")
+    extensions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extensions)
+    catalog = load_catalog()
+    for framework in FRAMEWORKS:
+        for target in catalog.deploy:
+            for browser_training in ("no", "yes"):
+                assert extensions.formats_of(framework, target, browser_training) == list(
+                    catalog.project_formats(framework, target, browser_training == "yes")
+                ), (framework, target, browser_training)
 
 
 def module_of(framework: str, name: str) -> Path:

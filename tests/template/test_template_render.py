@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from advisor.catalog import load_catalog
+
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "project"
 CHOICES = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
 CATALOG = yaml.safe_load((TEMPLATE / "catalog.yaml").read_text(encoding="utf-8"))
@@ -45,13 +47,8 @@ FORMAT_MADE = ({"export"}, {"SOURCE", "derive"})
 
 
 def project_formats(framework: str, deploy: str, browser_training: str = "no") -> list[str]:
-    """The deploy target's formats, the framework's baseline, then the formats those are made from."""
-    target = CATALOG["deploy"][deploy]
-    names = [*target["formats"][framework], *(target.get("browser_training", {}).get(framework, [])
-                                             if browser_training == "yes" else []),
-             CATALOG["baseline_formats"][framework]]
-    names += [CATALOG["formats"][n]["source"] for n in names if CATALOG["formats"][n].get("source")]
-    return list(dict.fromkeys(names))
+    """The formats a project writes, by advisor's own reading of the catalogue."""
+    return list(load_catalog().project_formats(framework, deploy, browser_training == "yes"))
 
 
 def pair(a: tuple[str, str], b: tuple[str, str]) -> tuple[tuple[str, str], tuple[str, str]]:

@@ -113,10 +113,15 @@ def not_int8(content: bytes) -> list[str]:
 def run(path: Path, inputs: np.ndarray) -> np.ndarray:
     """The dequantised outputs for a batch, one example per call: float inputs are quantised with the input
     tensor's scale and zero point, integer inputs (token ids) are passed as they are."""
-    from ai_edge_litert.interpreter import Interpreter
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    interpreter = Interpreter(model_path=str(path))
-    interpreter.allocate_tensors()
+    try:
+        interpreter = Interpreter(model_path=str(path))
+        interpreter.allocate_tensors()
+    except RuntimeError:  # XNNPACK refuses some int8 graphs ("failed to prepare"): LiteRT's own kernels run them
+        resolver = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+        interpreter = Interpreter(model_path=str(path), experimental_op_resolver_type=resolver)
+        interpreter.allocate_tensors()
     (source,), (target,) = interpreter.get_input_details(), interpreter.get_output_details()
     x = np.asarray(inputs)
     if np.issubdtype(x.dtype, np.floating):

@@ -65,10 +65,15 @@ def _unusable(path: Path) -> str | None:
 
 
 def _interpreter(path: Path):
-    from ai_edge_litert.interpreter import Interpreter
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    interpreter = Interpreter(model_path=str(path))
-    interpreter.allocate_tensors()
+    try:
+        interpreter = Interpreter(model_path=str(path))
+        interpreter.allocate_tensors()
+    except RuntimeError:  # XNNPACK refuses some int8 graphs ("failed to prepare"): LiteRT's own kernels run them
+        resolver = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+        interpreter = Interpreter(model_path=str(path), experimental_op_resolver_type=resolver)
+        interpreter.allocate_tensors()
     return interpreter
 
 

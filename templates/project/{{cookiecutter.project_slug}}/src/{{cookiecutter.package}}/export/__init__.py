@@ -237,7 +237,8 @@ def write_one(fmt: Format, out_dir: Path, model, data: dict, written: dict[str, 
 
 def export_data(model, cfg: Config, checkpoint: Path) -> dict:
     """What every format needs: a batch of 2 to trace, training examples to calibrate int8 on, and held-out
-    validation examples with the model's outputs to compare against (the split recorded with the checkpoint)."""
+    validation examples with the model's outputs to compare against (the split recorded with the checkpoint;
+    model None: no outputs)."""
     from .. import sources
     from ..data import sample_inputs
     from ..evaluate import predict
@@ -250,7 +251,7 @@ def export_data(model, cfg: Config, checkpoint: Path) -> dict:
         "example": example_input(cfg, batch_size=2),  # a batch of 1 could be baked in as a constant
         "calibration": sample_inputs(cfg, examples.take(split.train), CALIBRATION_EXAMPLES),
         "inputs": inputs,
-        "expected": predict(model, inputs),
+        "expected": None if model is None else predict(model, inputs),
     }
 
 
