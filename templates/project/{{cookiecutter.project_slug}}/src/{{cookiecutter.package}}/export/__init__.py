@@ -103,7 +103,7 @@ TARGET_FORMATS: tuple[str, ...] = ({% for name in target_formats() %}"{{ name }}
 # this project does not have.
 OTHER_FORMATS: dict[str, str] = {
 {%- for name in catalog.formats if name not in project_formats() %}
-    "{{ name }}": "{{ targets_shipping(name)|join(", ") or "none" }}",
+    "{{ name }}": "{{ targets_shipping(name)|join(", ") }}",
 {%- endfor %}
 }
 {% raw %}
@@ -122,10 +122,10 @@ def resolve_formats(names: list[str] | tuple[str, ...] | None = None) -> list[Fo
         elif name in FORMATS:
             wanted.append(name)
         elif name in OTHER_FORMATS:
-            raise ValueError(
-                f"format {name!r} is not part of this project (it exports {', '.join(FORMATS)}); "
-                f"projects for deploy={OTHER_FORMATS[name]} have it"
+            where = f"projects for deploy={OTHER_FORMATS[name]} have it" if OTHER_FORMATS[name] else (
+                f"no {FRAMEWORK} project writes it"
             )
+            raise ValueError(f"format {name!r} is not part of this project (it exports {', '.join(FORMATS)}); {where}")
         else:
             raise ValueError(
                 f"unknown format {name!r}: use one of {', '.join(FORMATS)}, {DEPLOY_TARGET!r} or 'list'"
