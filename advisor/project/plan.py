@@ -28,6 +28,7 @@ class GenerationPlan:
     deploy: str
     browser_training: str = "no"  # "yes" adds the browser-training export (deploy=browser)
     export_gaps: tuple[str, ...] = ()  # default export formats that cannot hold this task's model, and why
+    pretrained: str = "no"  # "yes" keeps the task's optional pretrained-model path (llm)
 
     @property
     def override(self) -> bool:
@@ -74,6 +75,7 @@ class GenerationPlan:
             "scale": self.scale,
             "deploy": self.deploy,
             "browser_training": self.browser_training,
+            "pretrained": self.pretrained,
         }
 
     def record(self, template_digest: str) -> ProjectRecord:
@@ -118,4 +120,5 @@ def plan_generation(rec: Recommendation, settings: ProjectSettings, catalog: Cat
         deploy=answers["deploy"],
         browser_training="yes" if browser_training else "no",
         export_gaps=tuple(catalog.export_gaps(framework, answers["deploy"], task.template, browser_training)),
+        pretrained="yes" if answers.get("pretrained") == "yes" else "no",
     )

@@ -13,6 +13,11 @@ Globals (see README.md in this folder):
   scale_partial(path)         the partial of a scale-dependent file, or common/not_kept.txt when the
                               project's scale does not keep it (hooks/post_gen_project.py removes it)
   format_partial(name)        the same for an export format module (the framework's, else the common one)
+  task_partial(path, default) the task's own version of project file `path` (<fw>/tasks/<task>/files/<path>,
+                              else common/tasks/<task>/files/<path>), else `default` (the core version)
+  task_file(path, keep=True)  the same for a file only some tasks have: common/not_kept.txt when the task has
+                              none (or keep is false), and the hook removes it
+  objective()                 the project's objective (catalog.objectives): classification, language_model, ...
 """
 
 import functools
@@ -161,6 +166,38 @@ def format_partial(context, name: str) -> str:
     return own if (TEMPLATES / own).is_file() else f"common/export/{name}.py"
 
 
+def _task_own(cc: dict, path: str) -> str | None:
+    for root in (cc["framework"], "common"):
+        own = f"{root}/tasks/{cc['task']}/files/{path}"
+        if (TEMPLATES / own).is_file():
+            return own
+    return None
+
+
+@pass_context
+def task_partial(context, path: str, default: str) -> str:
+    return _task_own(_settings(context), path) or default
+
+
+@pass_context
+def task_file(context, path: str, keep: bool = True) -> str:
+    own = _task_own(_settings(context), path)
+    return own if own and keep else NOT_KEPT
+
+
+def objective_of(task: str) -> str:
+    """The objective a template task trains (catalog.objectives)."""
+    for name, entry in load_catalog()["objectives"].items():
+        if task in entry["tasks"]:
+            return name
+    raise KeyError(f"catalog.yaml: template task {task!r} is in no objective's tasks")
+
+
+@pass_context
+def objective(context) -> str:
+    return objective_of(_settings(context)["task"])
+
+
 class TextFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
@@ -172,6 +209,9 @@ class TextFilters(Extension):
             targets_shipping=targets_shipping,
             scale_partial=scale_partial,
             format_partial=format_partial,
+            task_partial=task_partial,
+            task_file=task_file,
+            objective=objective,
         )
         environment.filters.update(
             toml_str=quoted,

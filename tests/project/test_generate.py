@@ -206,12 +206,13 @@ def test_override_is_recorded(tmp_path, advisor_cli):
     assert "tensorflow" in (target / "pyproject.toml").read_text()
 
 
-def test_other_tasks_start_from_the_closest_template_and_say_so(tmp_path, advisor_cli):
-    target = tmp_path / "llm"
-    result = advisor_cli("new", str(target), "-a", "task=llm", "--no-input")
+def test_task_other_gets_a_generic_starter_and_says_so(tmp_path, advisor_cli):
+    target = tmp_path / "other"
+    result = advisor_cli("new", str(target), "-a", "task=other", "--no-input")
     assert result.returncode == 0
-    assert "no LLM template yet" in result.stdout
-    assert "no LLM template yet" in (target / "docs" / "DECISION.md").read_text().replace("\\", "")
+    assert "generic starter" in result.stdout
+    assert "generic starter" in (target / "docs" / "DECISION.md").read_text().replace("\\", "")
+    assert "generic starter" in (target / "README.md").read_text()
 
 
 @pytest.mark.parametrize(("framework", "hardware", "os_name"), [("pytorch", "cpu", "linux"), ("tensorflow", "nvidia", "linux")])

@@ -2,6 +2,7 @@
 
 - scale: catalog.scales.<scale>.keeps lists the scale-dependent files a project keeps; the others go.
 - export formats: src/<package>/export/ keeps the modules of the project's formats (project_formats()).
+- task files: a file only some tasks have (task_file()) renders common/not_kept.txt elsewhere: it goes.
 """
 
 from pathlib import Path
@@ -18,6 +19,11 @@ for name in sorted(set(SCALE_FILES) - set(KEEPS)):
 for name in sorted(set(FORMATS) - set(PROJECT_FORMATS)):
     (EXPORT_DIR / f"{name}.py").unlink(missing_ok=True)
 
-scripts = Path("scripts")
-if scripts.is_dir() and not any(scripts.iterdir()):
-    scripts.rmdir()
+NOT_KEPT = "This file is not part of this project"  # the start of common/not_kept.txt
+for path in [*Path("src").rglob("*"), *Path("tests").glob("*"), *Path("data").glob("*")]:
+    if path.is_file() and path.stat().st_size < 200 and path.read_bytes().startswith(NOT_KEPT.encode()):
+        path.unlink()
+
+for folder in (Path("scripts"), Path("data")):
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()

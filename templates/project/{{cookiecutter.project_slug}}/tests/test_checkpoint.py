@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/tests/test_checkpoint.py" -%}
+{% include task_partial("tests/test_checkpoint.py", cookiecutter.framework ~ "/tests/test_checkpoint.py") -%}

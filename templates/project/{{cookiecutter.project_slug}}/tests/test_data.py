@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/tests/test_data.py" -%}
+{% include task_partial("tests/test_data.py", cookiecutter.framework ~ "/tests/test_data.py") -%}

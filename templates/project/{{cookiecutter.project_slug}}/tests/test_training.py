@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/tests/test_training.py" -%}
+{% include task_partial("tests/test_training.py", cookiecutter.framework ~ "/tests/test_training.py") -%}

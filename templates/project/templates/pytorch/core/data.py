@@ -120,6 +120,9 @@ def sample_inputs(cfg: Config, examples: sources.Examples, limit: int) -> np.nda
     batches = Batches(examples.take(picks), dataclasses.replace(cfg, num_workers=0), shuffle=False)
     return torch.cat([inputs for inputs, _ in batches]).numpy()
 
+{%- endraw %}
+{% include "common/split_export_inputs.py" %}
+{% raw %}
 
 def make_loaders(cfg: Config, split: sources.Split | None = None) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data)."""

@@ -36,7 +36,7 @@ from . import cli, metrics
 from .config import Config
 from .data import Batches, make_loaders
 from .device import select_device
-from .model import adapt, build_model, loss_fn
+from .model import adapt, build_model, loss_fn, targets
 from .sources import Split, imbalance_note
 
 CHECKPOINT_SUFFIX = ".pt"
@@ -179,7 +179,7 @@ def train_step(
     inputs, labels = (t.to(device, non_blocking=True) for t in batch)
     optimizer.zero_grad(set_to_none=True)
     with torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else contextlib.nullcontext():
-        loss = loss_fn(labels, model(inputs)).mean()
+        loss = loss_fn(targets(inputs, labels), model(inputs)).mean()
     scaler.scale(loss).backward()  # the scaler is a no-op unless float16 needs it
     if clip_norm > 0:
         scaler.unscale_(optimizer)
@@ -190,21 +190,22 @@ def train_step(
 
 
 @torch.no_grad()
-def predict_logits(model: nn.Module, batches: Batches, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
-    """(labels, logits) of a whole split, in its order, on the CPU."""
+def predict_outputs(model: nn.Module, batches: Batches, device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    """(targets, outputs) of a whole split, in its order, on the CPU (classification: labels and logits)."""
     model.eval()
-    labels, logits = [], []
-    for inputs, batch_labels in batches:
-        logits.append(model(inputs.to(device, non_blocking=True)).float().cpu())
-        labels.append(batch_labels)
-    if not labels:
+    wanted, outputs = [], []
+    for inputs, labels in batches:
+        outputs.append(model(inputs.to(device, non_blocking=True)).float().cpu())
+        wanted.append(targets(inputs, labels))
+    if not wanted:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    return torch.cat(labels).numpy(), torch.cat(logits).numpy()
+    return torch.cat(wanted).numpy(), torch.cat(outputs).numpy()
 
 
 def score(model: nn.Module, batches: Batches, device: torch.device) -> dict:
-    """loss, accuracy, macro_f1, examples and confusion matrix of the model on a split."""
-    return metrics.classification_scores(*predict_logits(model, batches, device))
+    """The objective's scores of the model on a split (metrics.scores; classification: loss, accuracy,
+    macro_f1, examples and the confusion matrix)."""
+    return metrics.scores(*predict_outputs(model, batches, device))
 
 
 def score_checkpoint(path: str | Path, part: str = "test", device: torch.device | str = "cpu") -> dict:
@@ -320,7 +321,7 @@ def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
             row = {
                 "epoch": epoch,
                 "train_loss": epoch_loss.item(),
-                **{f"val_{name}": val[name] for name in ("loss", "accuracy", "macro_f1")},
+                **{f"val_{name}": val[name] for name in metrics.VALIDATION},
                 "lr": optimizer.param_groups[0]["lr"],
                 "epoch_seconds": time.perf_counter() - started,
                 "samples_per_second": loaders.train.shard_size * world / train_seconds,

@@ -15,15 +15,16 @@ import tensorflow as tf
 
 from . import sources
 from .config import Config
-from .model import augment
+from .model import augment, targets
 
 AUTOTUNE = tf.data.AUTOTUNE
 EPOCHS_AHEAD = 2**31 - 1  # training runs on epoch after epoch; fit() counts steps_per_epoch
 
 
 class Batches:
-    """One split's (inputs, labels) batches. Training order is a seeded permutation per epoch (the same
-    on resume); evaluation order is the split's order. batch_size is global (per replica x replicas)."""
+    """One split's (inputs, targets) batches (model.targets: the labels, for classification). Training order
+    is a seeded permutation per epoch (the same on resume); evaluation order is the split's order. batch_size
+    is global (per replica x replicas)."""
 
     def __init__(self, examples: sources.Examples, cfg: Config, batch_size: int, *, training: bool = False):
         self.examples, self.cfg, self.batch_size, self.training = examples, cfg, batch_size, training
@@ -56,6 +57,7 @@ class Batches:
             batches = loaded.batch(self.batch_size)
         if self.training:
             batches = batches.map(lambda x, y: (augment(x, self.cfg), y))
+        batches = batches.map(lambda x, y: (x, targets(x, y)))
         return batches.prefetch(AUTOTUNE).with_options(_options())
 
     def epochs(self, first: int = 1) -> tf.data.Dataset:
@@ -109,6 +111,9 @@ def sample_inputs(cfg: Config, examples: sources.Examples, limit: int) -> np.nda
     batches = Batches(examples.take(picks), cfg, batch_size=max(cfg.batch_size, 1))
     return np.concatenate([inputs.numpy() for inputs, _ in batches.epoch()])
 
+{%- endraw %}
+{% include "common/split_export_inputs.py" %}
+{% raw %}
 
 def make_loaders(cfg: Config, split: sources.Split | None = None, replicas: int = 1) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data).

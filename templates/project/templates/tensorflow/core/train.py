@@ -111,21 +111,22 @@ def _inference(model: keras.Model):
     return _INFERENCE[model]
 
 
-def predict_logits(model: keras.Model, batches: Batches) -> tuple[np.ndarray, np.ndarray]:
-    """(labels, logits) of a whole split, in its order (inference mode)."""
-    labels, logits = [], []
+def predict_outputs(model: keras.Model, batches: Batches) -> tuple[np.ndarray, np.ndarray]:
+    """(targets, outputs) of a whole split, in its order, inference mode (classification: labels and logits)."""
+    wanted, outputs = [], []
     forward = _inference(model)
-    for inputs, batch_labels in batches.epoch():
-        logits.append(np.asarray(forward(inputs), dtype=np.float32))
-        labels.append(batch_labels.numpy())
-    if not labels:
+    for inputs, batch_targets in batches.epoch():
+        outputs.append(np.asarray(forward(inputs), dtype=np.float32))
+        wanted.append(batch_targets.numpy())
+    if not wanted:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    return np.concatenate(labels), np.concatenate(logits)
+    return np.concatenate(wanted), np.concatenate(outputs)
 
 
 def score(model: keras.Model, batches: Batches) -> dict:
-    """loss, accuracy, macro_f1, examples and confusion matrix of the model on a split."""
-    return metrics.classification_scores(*predict_logits(model, batches))
+    """The objective's scores of the model on a split (metrics.scores; classification: loss, accuracy,
+    macro_f1, examples and the confusion matrix)."""
+    return metrics.scores(*predict_outputs(model, batches))
 
 
 def score_checkpoint(path: str | Path, part: str = "test", device: Device | None = None) -> dict:
@@ -178,7 +179,7 @@ class EpochEnd(keras.callbacks.Callback):
         row = {
             "epoch": epoch,
             "train_loss": float(logs["loss"]),
-            **{f"val_{name}": val[name] for name in ("loss", "accuracy", "macro_f1")},
+            **{f"val_{name}": val[name] for name in metrics.VALIDATION},
             "lr": float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)),
             "epoch_seconds": time.perf_counter() - self.started,
             "samples_per_second": len(self.loaders.train.examples) / train_seconds,
@@ -255,7 +256,7 @@ def _fit_multi_worker(model: keras.Model, loaders: Loaders, strategy, first_epoc
             loss = tf.nn.compute_average_loss(per_example)  # mean over the global batch
         grads = tape.gradient(optimizer.scale_loss(loss), model.trainable_variables)
         optimizer.apply(grads, model.trainable_variables)
-        return tf.reduce_sum(per_example), tf.cast(tf.size(y), tf.float32)
+        return tf.reduce_sum(per_example), tf.cast(tf.shape(per_example)[0], tf.float32)
 
     @tf.function
     def step(x, y):

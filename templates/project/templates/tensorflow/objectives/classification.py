@@ -10,6 +10,23 @@ def loss_fn(labels, outputs):
     return keras.losses.sparse_categorical_crossentropy(labels, outputs, from_logits=True)
 
 
+def targets(inputs, labels):
+    """What the loss compares the outputs with: the class labels (runs inside the tf.data pipeline)."""
+    return labels
+
+
+def exported(model: keras.Model) -> keras.Model:
+    """The network that ships: the classifier itself."""
+    return model
+
+
+def export_inputs(cfg: Config, checkpoint, calibration_limit: int, check_limit: int) -> dict:
+    """Examples from the split recorded with the checkpoint (data.split_export_inputs)."""
+    from .data import split_export_inputs
+
+    return split_export_inputs(cfg, checkpoint, calibration_limit, check_limit)
+
+
 @keras.saving.register_keras_serializable(package=__package__)
 class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
     """cfg.lr_schedule per optimizer step: linear warm-up, then cosine decay to 0 (metrics.learning_rate_factor)."""

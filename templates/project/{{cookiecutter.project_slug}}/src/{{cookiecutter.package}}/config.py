@@ -40,7 +40,9 @@ class Config:
     lr_schedule: str = "cosine"  # cosine (linear warm-up, then cosine decay) | constant
     warmup_epochs: float = 1.0
     grad_clip_norm: float = 1.0  # 0 turns clipping off
-    monitor: str = "val_accuracy"  # picks the best checkpoint; lower is better for a loss, higher otherwise
+{%- endraw %}
+    monitor: str = "{{ catalog.objectives[objective()].monitor }}"  # picks the best checkpoint; lower is better for a loss, higher otherwise
+{%- raw %}
     early_stopping_patience: int = 8  # epochs without a better monitor value; 0 trains every epoch
     mixed_precision: bool = True  # bf16 on GPUs that have it, else fp16; full precision on the CPU
     # runtime

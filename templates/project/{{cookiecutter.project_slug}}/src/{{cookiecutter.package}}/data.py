@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/core/data.py" -%}
+{% include task_partial("data.py", cookiecutter.framework ~ "/core/data.py") -%}

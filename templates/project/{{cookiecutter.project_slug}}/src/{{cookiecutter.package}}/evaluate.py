@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/core/evaluate.py" -%}
+{% include task_partial("evaluate.py", cookiecutter.framework ~ "/core/evaluate.py") -%}

@@ -1,1 +1,1 @@
-{% include cookiecutter.framework ~ "/core/train.py" -%}
+{% include task_partial("train.py", cookiecutter.framework ~ "/core/train.py") -%}

@@ -36,7 +36,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .. import cli
+from .. import cli, metrics
 from ..config import Config
 {% endraw %}
 PACKAGE = "{{ cookiecutter.package }}"
@@ -162,10 +162,12 @@ def check(fmt: Format, module: ModuleType, path: Path, inputs: np.ndarray, expec
         # Values beyond the int8 output's range saturate by design: steps are measured against the model's
         # outputs clipped to that range, and top-1 agreement judges whether the saturation matters.
         clipped = np.clip(expected, low, high)
+        figures["saturated"] = float(np.mean(clipped != expected))
         agreement = float(np.mean(actual.argmax(-1) == expected.argmax(-1))) if len(actual) else 1.0
-        figures.update(top1_agreement=agreement, saturated=float(np.mean(clipped != expected)))
+        if metrics.TOP1_AGREEMENT:  # outputs are class scores (not, e.g., pixels)
+            figures["top1_agreement"] = agreement
         expected = clipped
-        if not agreement >= fmt.min_agreement:
+        if metrics.TOP1_AGREEMENT and not agreement >= fmt.min_agreement:
             raise ParityError(
                 f"{fmt.name} export differs from the model: top-1 agreement {agreement:.2f} < {fmt.min_agreement}"
             )
@@ -236,23 +238,15 @@ def write_one(fmt: Format, out_dir: Path, model, data: dict, written: dict[str, 
 
 
 def export_data(model, cfg: Config, checkpoint: Path) -> dict:
-    """What every format needs: a batch of 2 to trace, training examples to calibrate int8 on, and held-out
-    validation examples with the model's outputs to compare against (the split recorded with the checkpoint;
-    model None: no outputs)."""
-    from .. import sources
-    from ..data import sample_inputs
+    """What every format needs: a batch of 2 to trace (`example`), training examples to calibrate int8 on, and
+    held-out examples (`inputs`) with the model's outputs (`expected`; None when model is None) to compare
+    against. `model` is the network that ships (model.exported); the task's objective picks the examples
+    (model.export_inputs: split tasks take them from the split recorded with the checkpoint)."""
     from ..evaluate import predict
-    from ..model import example_input
-    from ..train import recorded_split
+    from ..model import export_inputs
 
-    cfg, examples, split = sources.split_examples(cfg, recorded_split(checkpoint))
-    inputs = sample_inputs(cfg, examples.take(split.val), CHECK_EXAMPLES)
-    return {
-        "example": example_input(cfg, batch_size=2),  # a batch of 1 could be baked in as a constant
-        "calibration": sample_inputs(cfg, examples.take(split.train), CALIBRATION_EXAMPLES),
-        "inputs": inputs,
-        "expected": None if model is None else predict(model, inputs),
-    }
+    data = export_inputs(cfg, checkpoint, CALIBRATION_EXAMPLES, CHECK_EXAMPLES)
+    return {**data, "expected": None if model is None else predict(model, data["inputs"])}
 
 
 def write_manifest(out_dir: Path, entries: list[dict], class_names: list[str], checkpoint: Path) -> Path:
@@ -292,13 +286,15 @@ def export(
     out_dir, check each artifact, write the manifest; returns it. An export that raises or misses its tolerance
     is recorded with "failed" (the others still run). `install` lets formats install their outside tools
     (node packages, a converter venv); `report(entry)` is called as each artifact is done."""
+    from ..model import exported
     from ..train import checkpoint_path, load_checkpoint
 
     chosen = resolve_formats(formats)
     checkpoint = Path(checkpoint) if checkpoint else checkpoint_path(cfg)
     if not checkpoint.is_file():
         raise FileNotFoundError(f"no checkpoint at {checkpoint}; train first: python -m {PACKAGE}.train")
-    model, trained_cfg, class_names = load_checkpoint(checkpoint)
+    trained, trained_cfg, class_names = load_checkpoint(checkpoint)
+    model = exported(trained)  # what ships: the model itself, or e.g. a VAE's decoder
     data = export_data(model, trained_cfg, checkpoint)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+{% include task_file("environment.py") -%}

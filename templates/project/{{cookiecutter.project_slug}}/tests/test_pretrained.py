@@ -1,0 +1,1 @@
+{% include task_file("tests/test_pretrained.py", cookiecutter.pretrained == "yes") -%}
