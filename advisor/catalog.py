@@ -49,6 +49,7 @@ class TaskFacts:
     template: str  # the template task folder the project starts from
     label: str
     note: str  # set when the task has no template of its own
+    single_process: bool = False  # its starter trains in one process: multi-device scales keep no launcher
 
 
 PARITY_KINDS = ("float", "int8", "reference", "none")
@@ -131,6 +132,12 @@ class CatalogError(AdvisorError):
     """The catalogue file is missing or malformed: a broken installation, not bad user input."""
 
 
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise CatalogError(f"{where}: must be true or false")
+    return value
+
+
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise CatalogError(f"{where}: must be a mapping")
@@ -179,6 +186,7 @@ def parse_catalog(data: Any, source: str = "catalog.yaml") -> Catalog:
             _text(entry.get("template"), f"{source}: tasks.{key}.template"),
             _text(entry.get("label"), f"{source}: tasks.{key}.label"),
             _text(entry.get("note", ""), f"{source}: tasks.{key}.note", allow_empty=True),
+            _flag(entry.get("single_process", False), f"{source}: tasks.{key}.single_process"),
         )
         for key, entry in _mapping(root.get("tasks"), f"{source}: tasks").items()
     }

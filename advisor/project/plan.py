@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor import __version__
-from advisor.catalog import Catalog, load_catalog
+from advisor.catalog import Catalog, TaskFacts, load_catalog
 from advisor.decide.engine import Recommendation
 from advisor.decide.serialize import reason_dict
 from advisor.errors import InputError
@@ -94,6 +94,13 @@ class GenerationPlan:
         )
 
 
+def _task_note(task: TaskFacts, scale: str) -> str:
+    if task.single_process and scale != "single":
+        launch = f"the {task.label} starter trains in one process, so scale={scale} keeps no multi-device launcher"
+        return f"{task.note} {launch}".strip()
+    return task.note
+
+
 def plan_generation(rec: Recommendation, settings: ProjectSettings, catalog: Catalog | None = None) -> GenerationPlan:
     catalog = catalog or load_catalog()
     if settings.framework_choice == "auto":
@@ -113,7 +120,7 @@ def plan_generation(rec: Recommendation, settings: ProjectSettings, catalog: Cat
         settings=settings,
         recommendation=rec,
         template_task=task.template,
-        task_note=task.note,
+        task_note=_task_note(task, answers["scale"]),
         hardware=answers["hardware"],
         os=answers["os"],
         scale=answers["scale"],

@@ -153,7 +153,8 @@ def targets_shipping(context, name: str) -> list[str]:
 @pass_context
 def scale_partial(context, path: str) -> str:
     cc = _settings(context)
-    if path not in load_catalog()["scales"][cc["scale"]]["keeps"]:
+    single_process = load_catalog()["tasks"].get(cc["task"], {}).get("single_process", False)
+    if path not in load_catalog()["scales"][cc["scale"]]["keeps"] or single_process:
         return NOT_KEPT
     return f"{cc['framework']}/scale/{cc['scale']}/{path.rsplit('/', 1)[-1]}"
 

@@ -20,7 +20,7 @@ for name in sorted(set(FORMATS) - set(PROJECT_FORMATS)):
     (EXPORT_DIR / f"{name}.py").unlink(missing_ok=True)
 
 NOT_KEPT = "This file is not part of this project"  # the start of common/not_kept.txt
-for path in [*Path("src").rglob("*"), *Path("tests").glob("*"), *Path("data").glob("*")]:
+for path in [*Path("src").rglob("*"), *Path("tests").glob("*"), *Path("data").glob("*"), *Path("scripts").glob("*")]:
     if path.is_file() and path.stat().st_size < 200 and path.read_bytes().startswith(NOT_KEPT.encode()):
         path.unlink()
 

@@ -1,0 +1,6 @@
+        rollout_steps=256,
+        num_envs=4,
+        update_epochs=4,
+        eval_episodes=2,
+        test_episodes=3,
+        hidden_dim=32,
