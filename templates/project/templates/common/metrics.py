@@ -36,8 +36,8 @@ def learning_rate_factor(step: int, total_steps: int, warmup_steps: int, schedul
 class Tracker:
     """Follows the monitored metric: which epoch is best, and when to stop early.
 
-    Lower is better for a loss, higher for anything else (accuracy, macro_f1). A tie on a score (common
-    with small validation sets) goes to the lower validation loss.
+    Lower is better for a loss or a perplexity, higher for anything else (accuracy, macro_f1). A tie on a score
+    (common with small validation sets) goes to the lower validation loss.
     """
 
     monitor: str
@@ -49,7 +49,7 @@ class Tracker:
 
     @property
     def lower_is_better(self) -> bool:
-        return "loss" in self.monitor
+        return "loss" in self.monitor or "perplexity" in self.monitor
 
     def _better(self, value: float, loss: float) -> bool:
         if self.best is None:

@@ -19,6 +19,11 @@ REQUIRES: tuple[str, ...] = ("coremltools",)
 MAX_BATCH = 64  # Core ML needs a bound on a flexible dimension
 
 
+def dynamic_axes(model: nn.Module) -> dict[int, str]:
+    """Input axes besides the batch that the model takes at any size (up to the traced example's)."""
+    return getattr(model, "dynamic_axes", {})
+
+
 def export(model: nn.Module, example: torch.Tensor, path: Path, calibration: np.ndarray) -> None:
     """Write `model` to the folder path (model.mlpackage), batch axis flexible up to MAX_BATCH. It computes in
     float32 so it can match the model to 1e-3; convert with ct.precision.FLOAT16 to run on the Neural Engine."""
@@ -27,7 +32,8 @@ def export(model: nn.Module, example: torch.Tensor, path: Path, calibration: np.
     del calibration  # float format
     register_missing_ops()
     batch = torch.export.Dim("batch", min=1, max=MAX_BATCH)  # min 1: the default shape Core ML shows
-    program = torch.export.export(model.eval(), (example,), dynamic_shapes=({0: batch},))
+    axes = {axis: torch.export.Dim(name, min=1, max=example.shape[axis]) for axis, name in dynamic_axes(model).items()}
+    program = torch.export.export(model.eval(), (example,), dynamic_shapes=({0: batch, **axes},))
     converted = ct.convert(
         program.run_decompositions(),  # core ATen ops
         convert_to="mlprogram",

@@ -31,15 +31,22 @@ DTYPES = {
 }
 
 
+def dynamic_axes(model: nn.Module) -> dict[int, str]:
+    """Input axes besides the batch that the model takes at any size (up to the traced example's)."""
+    return getattr(model, "dynamic_axes", {})
+
+
 def export(model: nn.Module, example: torch.Tensor, path: Path, calibration: np.ndarray) -> None:
     """Write `model` to path (model.pte): XNNPACK runs what it supports, portable kernels the rest; the batch
-    axis is dynamic up to MAX_BATCH."""
+    axis is dynamic up to MAX_BATCH, and the axes the model names in `dynamic_axes` (a language model's
+    sequence) up to the example's size."""
     from executorch.backends.xnnpack.partition import xnnpack_partitioner
     from executorch.exir import to_edge_transform_and_lower
 
     del calibration  # float format
     batch = torch.export.Dim("batch", max=MAX_BATCH)
-    program = torch.export.export(model.eval(), (example,), dynamic_shapes=({0: batch},))
+    axes = {axis: torch.export.Dim(name, min=1, max=example.shape[axis]) for axis, name in dynamic_axes(model).items()}
+    program = torch.export.export(model.eval(), (example,), dynamic_shapes=({0: batch, **axes},))
     partitioner = xnnpack_partitioner.XnnpackPartitioner()
     lowered = to_edge_transform_and_lower(program, partitioner=[partitioner]).to_executorch()
     path.write_bytes(lowered.buffer)

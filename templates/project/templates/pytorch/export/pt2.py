@@ -15,10 +15,17 @@ from torch import nn
 REQUIRES: tuple[str, ...] = ()
 
 
+def dynamic_axes(model: nn.Module) -> dict[int, str]:
+    """Input axes besides the batch that the model takes at any size (up to the traced example's)."""
+    return getattr(model, "dynamic_axes", {})
+
+
 def export(model: nn.Module, example: torch.Tensor, path: Path, calibration: np.ndarray) -> None:
-    """Write `model` to path (model.pt2); the batch axis stays dynamic (`example` has a batch of 2)."""
+    """Write `model` to path (model.pt2); the batch axis stays dynamic (`example` has a batch of 2), and so do the
+    axes the model names in `dynamic_axes` (a language model's sequence, up to the example's length)."""
     del calibration  # float format
-    program = torch.export.export(model.eval(), (example,), dynamic_shapes=({0: torch.export.Dim("batch")},))
+    axes = {axis: torch.export.Dim(name, min=1, max=example.shape[axis]) for axis, name in dynamic_axes(model).items()}
+    program = torch.export.export(model.eval(), (example,), dynamic_shapes=({0: torch.export.Dim("batch"), **axes},))
     torch.export.save(program, path)
 
 

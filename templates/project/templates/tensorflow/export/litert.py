@@ -1,7 +1,7 @@
 """LiteRT (.tflite, float32) export of a Keras model, and the LiteRT interpreter to run it for the parity check.
 
 Built-in LiteRT ops only: a file that needed TensorFlow (flex) ops would not load in the plain LiteRT runtime of
-a phone. The batch axis stays dynamic.
+a phone. The batch axis stays dynamic; other axes take the example's size.
 
 The format module API (export/__init__.py calls it): export(model, example, path, calibration), run(path, inputs),
 signature(path), runtime(), REQUIRES (modules these need; pip install -e ".[export]").
@@ -19,12 +19,18 @@ REQUIRES = ("ai_edge_litert",)
 
 
 def export(model: keras.Model, example: np.ndarray, path: Path, calibration: np.ndarray) -> None:
-    """Write `model` to path (model.tflite)."""
-    del example, calibration
+    """Write `model` to path (model.tflite). An input axis besides the batch that the model leaves open (a
+    language model's sequence) is fixed to the example's size: the converter cannot lower attention over an
+    unknown length."""
+    del calibration
     # Keras' default also allows SELECT_TF_OPS (flex), which the LiteRT runtime alone cannot run: the converter
     # fails instead of writing a file that would only load with the flex delegate.
     builtins_only = {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}
-    model.export(str(path), format="litert", verbose=False, target_spec=builtins_only)
+    signature = None  # the model's own input shape
+    if None in tuple(model.inputs[0].shape)[1:]:
+        shape, name = (None, *example.shape[1:]), model.inputs[0].name
+        signature = [keras.InputSpec(shape=shape, dtype=example.dtype.name, name=name)]
+    model.export(str(path), format="litert", verbose=False, target_spec=builtins_only, input_signature=signature)
 
 
 def _interpreter(path: Path):

@@ -16,7 +16,8 @@ REQUIRES = ("tf2onnx", "onnx", "onnxruntime")
 
 
 def export(model: keras.Model, example: np.ndarray, path: Path, calibration: np.ndarray) -> None:
-    """Write `model` to path (model.onnx); the batch axis stays dynamic."""
+    """Write `model` to path (model.onnx); the model's open axes (the batch, a language model's sequence) stay
+    dynamic."""
     import tensorflow as tf
     import tf2onnx
     from tf2onnx import tf_loader
@@ -26,7 +27,7 @@ def export(model: keras.Model, example: np.ndarray, path: Path, calibration: np.
     # (an adapted Normalization layer's mean and variance) into extra graph inputs. Freezing the function with
     # only the real input named makes them constants.
     name = getattr(model.inputs[0], "name", None) or "input"
-    spec = tf.TensorSpec((None, *example.shape[1:]), tf.as_dtype(example.dtype), name=name)
+    spec = tf.TensorSpec(tuple(model.inputs[0].shape), tf.as_dtype(example.dtype), name=name)
     forward = tf.function(lambda inputs: model(inputs, training=False)).get_concrete_function(spec)
     source, target = forward.inputs[0].name, forward.outputs[0].name  # inputs after the first are captures
     graph = tf_loader.from_function(forward, [source], [target])
