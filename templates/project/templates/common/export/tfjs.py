@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import metrics
 from . import tools
 
 REQUIRES = ()
@@ -63,9 +64,12 @@ async function main(params) {
 _TRAIN = r"""
 async function main(params) {
   const model = await load(params.model), x = tensor(readArray("input")), u = readArray("labels").data;
-  const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1];
-  const labels = tf.oneHot(Int32Array.from(u, (v) => Math.floor(v * classes)), classes);
-  model.compile({optimizer: tf.train.adam(params.lr), loss: (t, o) => tf.losses.softmaxCrossEntropy(t, o)});
+  const shape = model.outputs[0].shape, classes = shape[shape.length - 1];
+  const labels = params.classes
+    ? tf.oneHot(Int32Array.from(u, (v) => Math.floor(v * classes)), classes)
+    : tf.randomUniform([x.shape[0], ...shape.slice(1)], 0, 1, "float32", 0);
+  const loss = params.classes ? tf.losses.softmaxCrossEntropy : tf.losses.meanSquaredError;
+  model.compile({optimizer: tf.train.adam(params.lr), loss: (t, o) => loss(t, o)});
   const losses = [];
   for (let i = 0; i < params.steps; i++) losses.push(await model.trainOnBatch(x, labels));
   return {losses};
@@ -250,7 +254,7 @@ def signature(path: Path) -> list[dict]:
 
 
 def details(path: Path, steps: int = 5, examples: int = 4) -> dict:
-    """Train the exported model in TF.js for a few Adam steps on a few random examples with random labels:
+    """Train the exported model in TF.js for a few Adam steps on a few random examples with random targets:
     the loss must fall (the browser can fine-tune it). Raises when it does not. Pure-JS training is slow
     (1-2 s per example and step for the vision CNN here), hence the tiny run."""
     spec = signature(path)[0]
@@ -258,7 +262,9 @@ def details(path: Path, steps: int = 5, examples: int = 4) -> dict:
     shape = [examples if n is None else n for n in spec["shape"]]
     inputs = rng.random(shape, dtype=np.float32) if spec["dtype"].startswith("float") else rng.integers(0, 2, shape)
     arrays = {"input": inputs, "labels": rng.random(shape[0], dtype=np.float32)}  # labels: floor(u * classes)
-    params = {"model": str(path.resolve()), "steps": steps, "lr": 1e-2}
+    # Class scores learn random labels (softmax cross-entropy); other outputs, such as a decoder's pixels, learn
+    # random targets of their shape (mean squared error).
+    params = {"model": str(path.resolve()), "steps": steps, "lr": 1e-2, "classes": metrics.TOP1_AGREEMENT}
     losses = tools.run_node(_LOAD + _TRAIN, arrays, params)["losses"]
     if not losses[-1] < losses[0]:
         raise RuntimeError(f"TF.js training did not lower the loss: {losses[0]:.4f} -> {losses[-1]:.4f}")

@@ -7,6 +7,7 @@ import json
 import pytest
 {% endraw %}
 from {{ cookiecutter.package }} import export as exporting
+from {{ cookiecutter.package }} import metrics
 from {{ cookiecutter.package }}.evaluate import predict
 from {{ cookiecutter.package }}.model import build_model, exported
 from {{ cookiecutter.package }}.train import checkpoint_path
@@ -49,7 +50,7 @@ def test_export_matches_the_model_in_its_own_runtime(trained_run, tmp_path, name
         pytest.skip(f"{name} written to {path}; not checked here: {entry['skipped']}")
     assert entry["runtime"] and entry["inputs"] and all({"name", "shape", "dtype"} <= set(i) for i in entry["inputs"])
     assert 0.0 <= entry["max_abs_diff"] <= entry["tolerance"]
-    if fmt.parity == "int8":
+    if fmt.parity == "int8" and metrics.TOP1_AGREEMENT:  # class scores must keep their top class
         assert entry["top1_agreement"] >= fmt.min_agreement
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["framework"] == exporting.FRAMEWORK and manifest["deploy"] == exporting.DEPLOY_TARGET

@@ -16,7 +16,7 @@ from {{ cookiecutter.package }}.device import (
     make_strategy,
     select_device,
 )
-from {{ cookiecutter.package }}.model import build_model
+from {{ cookiecutter.package }}.model import build_model, targets
 from {{ cookiecutter.package }}.sources import synthetic_arrays
 
 # The pytest marker of the target's accelerator tests (advisor's catalogue: {{ cookiecutter.hardware }} -> {{ catalog.hardware[cookiecutter.hardware].marker or "none" }});
@@ -67,7 +67,7 @@ def test_training_step_on_target_hardware(cpu_config):
     with strategy.scope():
         model = build_model(cpu_config)
     x, y = synthetic_arrays(cpu_config)
-    logs = model.train_on_batch(x[:8], y[:8], return_dict=True)
+    logs = model.train_on_batch(x[:8], targets(x[:8], y[:8]), return_dict=True)
     assert np.isfinite(logs["loss"])
 
 

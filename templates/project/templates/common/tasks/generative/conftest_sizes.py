@@ -1,0 +1,2 @@
+        image_size=16,
+        base_filters=8,
