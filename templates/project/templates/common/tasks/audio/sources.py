@@ -282,4 +282,7 @@ def sizes_from_data(inputs) -> dict[str, int]:
 {%- include "common/sources_base.py" %}
 
 
+{% include "common/sources_split.py" %}
+
+
 {% include "common/sources_labelled.py" %}

@@ -64,4 +64,7 @@ def sizes_from_data(inputs: np.ndarray) -> dict[str, int]:
 {%- include "common/sources_base.py" %}
 
 
+{% include "common/sources_split.py" %}
+
+
 {% include "common/sources_labelled.py" %}

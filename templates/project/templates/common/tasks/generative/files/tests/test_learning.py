@@ -36,20 +36,10 @@ def learned_run(trained_run, tmp_path_factory):
     return cfg, train(cfg)
 
 
-def _lines(cfg) -> tuple[list[dict], dict]:
-    rows = metrics.read_metrics(cfg.output_dir)
-    epochs = [row for row in rows if "split" not in row]
-    tests = [row for row in rows if row.get("split") == "test"]
-    assert len(tests) == 1, f"expected one test line in metrics.jsonl, got {len(tests)}"
-    return epochs, tests[0]
+{%- endraw %}
 
-
-def _weights(model) -> list[np.ndarray]:
-    if hasattr(model, "state_dict"):  # PyTorch
-        return [value.detach().cpu().numpy() for value in model.state_dict().values()]
-    return [np.asarray(w) for w in model.get_weights()]
-
-
+{% include "common/tests/learning_helpers.py" %}
+{% raw %}
 def _forward(model, images, training: bool) -> np.ndarray:
     """The model's outputs in training mode (codes drawn) or inference mode (codes = their mean)."""
     if hasattr(model, "state_dict"):  # PyTorch
@@ -207,37 +197,6 @@ def test_split_is_stratified_disjoint_and_independent_of_the_training_seed(cpu_c
     other_seed = dataclasses.replace(cpu_config, num_samples=200, seed=cpu_config.seed + 1)
     # The training seed changes weights and shuffling; the data (synthetic: split_seed's) and the split stay.
     assert sources.stratified_split(sources.load_examples(other_seed), 0.15, 0.15, seed=0).to_dict() == split.to_dict()
-
-
-@pytest.mark.smoke
-def test_early_stopping_stops_after_patience_epochs_and_keeps_the_best(cpu_config, monkeypatch):
-    improve = metrics.Tracker.update
-
-    def only_epoch_one_improves(tracker, epoch, row):
-        if epoch == 1:
-            return improve(tracker, epoch, row)
-        tracker.stale_epochs += 1
-        return False
-
-    monkeypatch.setattr(metrics.Tracker, "update", only_epoch_one_improves)
-    cfg = dataclasses.replace(cpu_config, epochs=6, early_stopping_patience=2)
-    result = train(cfg)
-    assert [row["epoch"] for row in result.history] == [1, 2, 3] and result.best_epoch == 1
-    assert _lines(cfg)[1]["epoch"] == 1  # the test line scores the best checkpoint
-
-
-@pytest.mark.smoke
-def test_resume_continues_where_it_stopped(cpu_config, tmp_path):
-    """One epoch, then --resume to two, ends where two epochs in one go end: the same batches and the same
-    drawn codes (the sampler's random state is saved with the checkpoint)."""
-    cfg = dataclasses.replace(cpu_config, lr_schedule="constant", epochs=2, output_dir=str(tmp_path / "whole"))
-    whole = train(cfg)
-    interrupted = dataclasses.replace(cfg, epochs=1, output_dir=str(tmp_path / "resumed"))
-    train(interrupted)
-    resumed = train(dataclasses.replace(interrupted, epochs=2), resume="last")
-
-    epochs, _ = _lines(interrupted)
-    assert [row["epoch"] for row in epochs] == [1, 2]
-    for a, b in zip(_weights(whole.model), _weights(resumed.model), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 {%- endraw %}
+
+{% include "common/tests/learning_run_control.py" -%}

@@ -27,20 +27,10 @@ from {{ cookiecutter.package }}.train import (
 LEARNED = 4.0  # times the random policy's mean return
 
 
-def _lines(cfg) -> tuple[list[dict], dict]:
-    rows = metrics.read_metrics(cfg.output_dir)
-    iterations = [row for row in rows if "split" not in row]
-    tests = [row for row in rows if row.get("split") == "test"]
-    assert len(tests) == 1, f"expected one test line in metrics.jsonl, got {len(tests)}"
-    return iterations, tests[0]
+{%- endraw %}
 
-
-def _weights(model) -> list[np.ndarray]:
-    if hasattr(model, "state_dict"):  # PyTorch
-        return [value.detach().cpu().numpy() for value in model.state_dict().values()]
-    return [np.asarray(w) for w in model.get_weights()]
-
-
+{% include "common/tests/learning_helpers.py" %}
+{% raw %}
 def _random_return(cfg) -> float:
     return float(environment.random_experience(cfg).episode_returns.mean())
 
