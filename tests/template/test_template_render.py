@@ -138,6 +138,8 @@ def problems_in(root: Path, context: dict[str, str]) -> list[str]:
     if modules != set(formats):
         problems.append(f"export modules {sorted(modules)} != {formats}")
     kept = set(CATALOG["scales"][context["scale"]]["keeps"])
+    if CATALOG["tasks"][context["task"]].get("single_process"):  # trains in one process: no launcher
+        kept = set()
     for path in {p for facts in CATALOG["scales"].values() for p in facts["keeps"]}:
         if (root / path).exists() != (path in kept):
             problems.append(f"{path}: kept={(root / path).exists()} for scale {context['scale']}")

@@ -1,7 +1,8 @@
 """Fine-tune a small pretrained causal language model from the Hugging Face Hub on your text: the same text
 files as the byte-level model (data_dir, or the built-in corpus), a model that already knows a language.
 
-    python -m {{ cookiecutter.package }}.pretrained [--model NAME_OR_FOLDER] [--data-dir DIR] [--output-dir DIR]
+    python -m {{ cookiecutter.package }}.pretrained
+        [--model NAME_OR_FOLDER] [--data-dir DIR] [--output-dir DIR]
         [--epochs N] [--batch-size N] [--learning-rate LR] [--context TOKENS] [--lora] [--prompt TEXT]
 
 Optional: `pip install -e ".[pretrained]"` (transformers, peft). The model downloads on first use and is cached

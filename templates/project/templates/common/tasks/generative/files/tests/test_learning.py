@@ -16,7 +16,11 @@ from {{ cookiecutter.package }} import (
     metrics,
     sources,
 )
-from {{ cookiecutter.package }}.model import adapt, as_model_input, build_model
+from {{ cookiecutter.package }}.model import (
+    adapt,
+    as_model_input,
+    build_model,
+)
 from {{ cookiecutter.package }}.sample import draw
 from {{ cookiecutter.package }}.train import (
     checkpoint_path,

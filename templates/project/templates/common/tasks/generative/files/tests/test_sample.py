@@ -5,7 +5,12 @@ the data is in test_learning.py: it needs a model trained for longer than the sh
 import pytest
 {% endraw %}
 from {{ cookiecutter.package }} import cli
-from {{ cookiecutter.package }}.sample import PAD, grid_shape, main, zoom_for
+from {{ cookiecutter.package }}.sample import (
+    PAD,
+    grid_shape,
+    main,
+    zoom_for,
+)
 {% raw %}
 
 @pytest.mark.smoke

@@ -8,7 +8,10 @@ import pytest
 from {{ cookiecutter.package }} import cli, generate, sources
 from {{ cookiecutter.package }}.evaluate import predict
 from {{ cookiecutter.package }}.model import as_model_input
-from {{ cookiecutter.package }}.train import checkpoint_path, load_checkpoint
+from {{ cookiecutter.package }}.train import (
+    checkpoint_path,
+    load_checkpoint,
+)
 {% raw %}
 
 @pytest.fixture(scope="module")
