@@ -3,6 +3,7 @@ task, format, deployment target and scale the catalogue names has the files that
 
 import importlib.util
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,14 @@ def test_python_and_shell_partials_keep_their_code_raw():
         text = path.read_text(encoding="utf-8")
         one_line_include = text.count("\n") == 1 and text.startswith(("{% include", "{% extends"))
         assert one_line_include or "{% raw %}" in text, path.relative_to(PARTIALS)
+
+
+def test_no_template_file_is_ignored_by_git():
+    """A template file that a .gitignore (the skeleton's own, e.g. `data/`) hides never reaches a clone or the
+    wheel: the llm starter's bundled corpus once went missing that way."""
+    if not (TEMPLATE.parents[1] / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = [str(path) for path in TEMPLATE.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], input="\n".join(files), text=True,
+                            capture_output=True, cwd=TEMPLATE, check=False)
+    assert result.stdout.split() == []
