@@ -280,9 +280,5 @@ def sizes_from_data(inputs) -> dict[str, int]:
 
 {% endraw %}
 {%- include "common/sources_base.py" %}
-
-
 {% include "common/sources_split.py" %}
-
-
 {% include "common/sources_labelled.py" %}

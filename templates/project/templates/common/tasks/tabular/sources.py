@@ -62,9 +62,5 @@ def sizes_from_data(inputs: np.ndarray) -> dict[str, int]:
 
 {% endraw %}
 {%- include "common/sources_base.py" %}
-
-
 {% include "common/sources_split.py" %}
-
-
 {% include "common/sources_labelled.py" %}

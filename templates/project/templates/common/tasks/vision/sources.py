@@ -49,26 +49,10 @@ def list_image_folder(root: str | Path) -> tuple[list[Path], list[int], list[str
     return paths, labels, classes
 
 
-def _on_white(img):
-    from PIL import Image
+{%- endraw %}
 
-    rgba = img.convert("RGBA")
-    background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-    return Image.alpha_composite(background, rgba)
-
-
-def load_image(path: str | Path, image_size: int, channels: int) -> np.ndarray:
-    """One image as float32 HWC in [0, 1], resized to image_size x image_size."""
-    from PIL import Image  # imported here: importing sources needs no pillow
-
-    with Image.open(path) as img:
-        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
-            img = _on_white(img)  # transparent pixels would otherwise turn black
-        img = img.convert("L" if channels == 1 else "RGB").resize((image_size, image_size), Image.BILINEAR)
-        array = np.asarray(img, dtype=np.float32) / 255.0
-    return array[..., None] if channels == 1 else array
-
-
+{% include "common/images.py" %}
+{% raw %}
 def read_data(root: Path, cfg) -> tuple[list[str], list[int], list[str]]:
     """The image files under root/<class>/ (decoded lazily, while training); (paths, labels, class names)."""
     if not root.is_dir():
@@ -85,17 +69,6 @@ def read_data(root: Path, cfg) -> tuple[list[str], list[int], list[str]]:
     return [str(p) for p in paths], labels, names
 
 
-def readable_image(path: Path) -> bool:
-    """Whether the file opens as an image (the header only: images are decoded while training)."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path):
-            return True
-    except (UnidentifiedImageError, OSError):
-        return False
-
-
 def load_input(path: str, cfg) -> np.ndarray:
     """One example from its file, in the layout synthetic_arrays gives (what streaming loaders call)."""
     return load_image(path, cfg.image_size, cfg.channels)
@@ -107,9 +80,5 @@ def sizes_from_data(inputs) -> dict[str, int]:
 
 {% endraw %}
 {%- include "common/sources_base.py" %}
-
-
 {% include "common/sources_split.py" %}
-
-
 {% include "common/sources_labelled.py" %}
