@@ -2,6 +2,7 @@ import os
 import tempfile
 
 import pytest
+from hypothesis import settings
 
 # Keep the rule-set cache of every test run (and the CLI subprocesses it starts) out of the home directory.
 os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
@@ -9,6 +10,10 @@ os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
 from helpers.cli import FRAMEWORKS, TASKS, run_advisor
 
 from advisor.decide.rules import load_ruleset
+
+# Property tests run a bounded, reproducible number of examples and write no example database into the clone.
+settings.register_profile("advisor", max_examples=150, deadline=None, database=None, derandomize=True)
+settings.load_profile("advisor")
 
 
 @pytest.fixture(scope="session")
