@@ -19,7 +19,7 @@ def questions(as_json: JsonOption = False) -> None:
 
     questionnaire = load_questionnaire(rules_dir())
     if as_json:
-        print(json.dumps([question_dict(q) for q in questionnaire.questions], indent=2))
+        print(json.dumps([question_dict(q) for q in questionnaire.questions], indent=2, allow_nan=False))
     else:
         print_questions(questionnaire)
 
@@ -43,7 +43,7 @@ def recommend(
     if as_json:
         from advisor.decide.serialize import recommendation_dict
 
-        print(json.dumps(recommendation_dict(rec), indent=2))
+        print(json.dumps(recommendation_dict(rec), indent=2, allow_nan=False))
     else:
         from advisor.ui.recommendation import print_recommendation
 
@@ -55,7 +55,7 @@ def rules_check(rules: RulesOption = None) -> None:
     """Validate the built-in rules and any --rules DIR; exit 1 listing every problem."""
     from advisor.decide.rules import load_ruleset
 
-    ruleset = load_ruleset(rules or [])
+    ruleset = load_ruleset(rules or [], use_cache=False)  # always the files themselves, never the cache
     print(
         f"ok: {len(ruleset.questionnaire.questions)} questions, {len(ruleset.preferences)} preferences, "
         f"{len(ruleset.constraints)} constraints (rules {ruleset.version}) from "

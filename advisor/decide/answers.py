@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.decide.questions import Questionnaire
+from advisor.decide.yamlfile import kind_of, quoted
 from advisor.errors import InputError
 
 PROJECT_KEYS = ("name", "description", "framework")
@@ -33,7 +34,7 @@ def parse_answer_flags(flags: Iterable[str]) -> dict[str, str]:
         key, sep, value = flag.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InputError(f"--answer: {flag!r} is not KEY=VALUE (e.g. --answer deploy=server)")
+            raise InputError(f"--answer: {quoted(flag)} is not KEY=VALUE (e.g. --answer deploy=server)")
         parsed[key] = value
     return parsed
 
@@ -48,7 +49,7 @@ def read_answers_file(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, Mapping):
         raise InputError(f"--answers: {path} must be a mapping of question ids to choices")
-    return {str(key): value for key, value in replay_input(data).items()}
+    return {str(key): value for key, value in replay_input(data).items() if value is not None}
 
 
 def collect(
@@ -64,15 +65,21 @@ def collect(
     settings: dict[str, Any] = {}
     known = questionnaire.ids()
     for key, value in raw.items():
+        source = "--answer" if key in flagged else "--answers"
         if key in PROJECT_KEYS or key in REPLAY_KEYS:
+            if key != "defaulted" and not isinstance(value, str):
+                raise InputError(f"{source}: {key}: must be text, got {kind_of(value)}")
             settings[key] = value
             continue
         if key not in known:
-            raise InputError(f"unknown question '{key}' (known: {', '.join(known)})")
-        answers[key] = questionnaire.get(key).validate(value)
+            raise InputError(f"{source}: unknown question {quoted(key)} (known: {', '.join(known)})")
+        try:
+            answers[key] = questionnaire.get(key).validate(value)
+        except InputError as error:
+            raise InputError(f"{source}: {error}") from None
     defaulted = settings.pop("defaulted", None) or []
-    if not isinstance(defaulted, list):
-        raise InputError(f"--answers: defaulted: must be a list of question ids, got {defaulted!r}")
+    if not isinstance(defaulted, list) or not all(isinstance(item, str) for item in defaulted):
+        raise InputError(f"--answers: defaulted: must be a list of question ids, got {kind_of(defaulted)}")
     for question_id in defaulted:
         # A recorded default still at its default takes the default again; an edited one is an answer.
         at_default = question_id in answers and answers[question_id] == questionnaire.get(question_id).default

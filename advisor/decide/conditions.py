@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from advisor.decide.yamlfile import line_of
+from advisor.decide.yamlfile import kind_of, line_of, shorten
 
 # The closed operator table: name -> (takes a list?, test).
 Test = Callable[[str, Any], bool]
@@ -22,6 +22,7 @@ OPERATORS: dict[str, tuple[bool, Test]] = {
 }
 GroupKind = Literal["all", "any", "not"]
 GROUPS: tuple[GroupKind, ...] = ("all", "any", "not")
+MAX_DEPTH = 20  # nested all/any/not groups; a condition deeper than this is a rule problem
 
 
 class ConditionProblem(Exception):
@@ -49,6 +50,10 @@ class Leaf:
     def questions(self) -> set[str]:
         return {self.question}
 
+    def to_dict(self) -> dict[str, Any]:
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"question": self.question, "operator": self.operator, "value": value}
+
 
 @dataclass(frozen=True)
 class Group:
@@ -67,6 +72,9 @@ class Group:
         for item in self.items:
             found |= item.questions()
         return found
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "items": [item.to_dict() for item in self.items]}
 
 
 Condition = Leaf | Group
@@ -97,29 +105,64 @@ class ConditionResult:
 
 
 def parse_condition(data: Any, choices: Mapping[str, tuple[str, ...]]) -> Condition:
-    """Build a condition from data, checking question ids and choices against `choices`."""
+    """Build a condition from data, checking question ids and choices against `choices`.
+
+    Raises the first ConditionProblem; check_condition returns them all.
+    """
+    condition, problems = check_condition(data, choices)
+    if problems:
+        raise problems[0]
+    assert condition is not None
+    return condition
+
+
+def check_condition(
+    data: Any, choices: Mapping[str, tuple[str, ...]]
+) -> tuple[Condition | None, list[ConditionProblem]]:
+    """The condition (None when it has problems) and every problem found in it."""
+    problems: list[ConditionProblem] = []
+    condition = _parse(data, choices, 1, 0, problems)
+    return (None, problems) if problems else (condition, [])
+
+
+def _parse(
+    data: Any, choices: Mapping[str, tuple[str, ...]], depth: int, outer_line: int, problems: list[ConditionProblem]
+) -> Condition | None:
+    line = line_of(data, outer_line)
+    if depth > MAX_DEPTH:
+        problems.append(ConditionProblem(f"conditions nested more than {MAX_DEPTH} levels deep", line))
+        return None
     if not isinstance(data, Mapping) or len(data) == 0:
-        raise ConditionProblem(f"a condition must be a mapping, got {_shown(data)}")
-    line = line_of(data)
+        problems.append(ConditionProblem(f"a condition must be a mapping, got {_shown(data)}", line))
+        return None
     group_keys = [key for key in data if key in GROUPS]
     if group_keys:
         if len(data) != 1:
-            raise ConditionProblem(
+            problems.append(ConditionProblem(
                 f"'{group_keys[0]}' must stand alone in its mapping, found also: "
-                + ", ".join(sorted(str(k) for k in data if k != group_keys[0])),
+                + shorten(", ".join(sorted(str(k) for k in data if k != group_keys[0]))),
                 line,
-            )
+            ))
+            return None
         kind: GroupKind = "all" if group_keys[0] == "all" else "any" if group_keys[0] == "any" else "not"
         body = data[kind]
         if kind == "not":
-            return Group("not", (parse_condition(body, choices),))
+            inner = _parse(body, choices, depth + 1, line, problems)
+            return None if inner is None else Group("not", (inner,))
         if not isinstance(body, list) or not body:
-            raise ConditionProblem(f"'{kind}' takes a non-empty list of conditions", line)
-        return Group(kind, tuple(parse_condition(item, choices) for item in body))
-    return _parse_leaf(data, choices, line)
+            problems.append(ConditionProblem(f"'{kind}' takes a non-empty list of conditions", line))
+            return None
+        items = [_parse(item, choices, depth + 1, line, problems) for item in body]
+        parsed = tuple(item for item in items if item is not None)
+        return Group(kind, parsed) if len(parsed) == len(items) else None
+    try:
+        return _parse_leaf(data, choices, line)
+    except ConditionProblem as problem:
+        problems.append(problem)
+        return None
 
 
-def _parse_leaf(data: Mapping[str, Any], choices: Mapping[str, tuple[str, ...]], line: int) -> Leaf:
+def _parse_leaf(data: Mapping[Any, Any], choices: Mapping[str, tuple[str, ...]], line: int) -> Leaf:
     if "question" not in data:
         raise ConditionProblem(
             "a condition needs 'question' and one operator ("
@@ -127,15 +170,15 @@ def _parse_leaf(data: Mapping[str, Any], choices: Mapping[str, tuple[str, ...]],
             line,
         )
     question = data["question"]
-    if question not in choices:
+    if not isinstance(question, str) or question not in choices:
         raise ConditionProblem(
-            f"unknown question '{question}' (known: {', '.join(choices)})", line
+            f"unknown question '{shorten(str(question))}' (known: {', '.join(choices)})", line
         )
     operators = [key for key in data if key != "question"]
     unknown = [key for key in operators if key not in OPERATORS]
     if unknown:
         raise ConditionProblem(
-            f"unknown operator '{unknown[0]}' (allowed: {', '.join(OPERATORS)})", line
+            f"unknown operator '{shorten(str(unknown[0]))}' (allowed: {', '.join(OPERATORS)})", line
         )
     if len(operators) != 1:
         raise ConditionProblem(
@@ -147,29 +190,57 @@ def _parse_leaf(data: Mapping[str, Any], choices: Mapping[str, tuple[str, ...]],
     if takes_list:
         if not isinstance(raw, list) or not raw:
             raise ConditionProblem(f"'{operator}' takes a non-empty list of choices", line)
-        values = tuple(_choice_text(item) for item in raw)
+        values = tuple(_choice_text(item, operator, line) for item in raw)
     else:
         if isinstance(raw, (list, Mapping)):
             raise ConditionProblem(f"'{operator}' takes a single choice", line)
-        values = (_choice_text(raw),)
+        values = (_choice_text(raw, operator, line),)
     allowed = choices[question]
     for value in values:
         if value not in allowed:
             raise ConditionProblem(
-                f"'{value}' is not a choice of '{question}' (allowed: {', '.join(allowed)})", line
+                f"'{shorten(value)}' is not a choice of '{question}' (allowed: {', '.join(allowed)})", line
             )
     return Leaf(question, operator, values if takes_list else values[0])
 
 
-def _choice_text(value: object) -> str:
+def _choice_text(value: object, operator: str, line: int) -> str:
     # YAML 1.1 reads bare yes/no as booleans; the questionnaire's choices are words.
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ConditionProblem(f"'{operator}' takes choices as text, got {kind_of(value)}", line)
 
 
 def _shown(value: object) -> str:
-    return repr(value) if not isinstance(value, Mapping) else "an empty mapping"
+    return shorten(repr(value)) if not isinstance(value, Mapping) else "an empty mapping"
+
+
+def condition_from_dict(data: Any, depth: int = 1) -> Condition:
+    """The inverse of Leaf.to_dict / Group.to_dict, checking every type; ValueError on anything else."""
+    if depth > MAX_DEPTH or not isinstance(data, dict):
+        raise ValueError("not a condition")
+    if set(data) == {"kind", "items"}:
+        kind, items = data["kind"], data["items"]
+        if kind not in GROUPS or not isinstance(items, list) or not items or (kind == "not" and len(items) != 1):
+            raise ValueError("not a condition group")
+        group_kind: GroupKind = "all" if kind == "all" else "any" if kind == "any" else "not"
+        return Group(group_kind, tuple(condition_from_dict(item, depth + 1) for item in items))
+    if set(data) != {"question", "operator", "value"}:
+        raise ValueError("not a condition")
+    question, operator, value = data["question"], data["operator"], data["value"]
+    if not isinstance(question, str) or operator not in OPERATORS:
+        raise ValueError("not a condition leaf")
+    if OPERATORS[operator][0]:
+        if not isinstance(value, list) or not value or not all(isinstance(item, str) for item in value):
+            raise ValueError("not a list of choices")
+        return Leaf(question, operator, tuple(value))
+    if not isinstance(value, str):
+        raise ValueError("not a choice")
+    return Leaf(question, operator, value)
 
 
 def matches(condition: Condition, facts: Mapping[str, str]) -> bool:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from advisor.decide.conditions import Condition, ConditionProblem, matches, parse_condition
-from advisor.decide.yamlfile import YamlProblem, line_of, load_yaml
+from advisor.decide.conditions import Condition, ConditionProblem, condition_from_dict, matches, parse_condition
+from advisor.decide.yamlfile import YamlProblem, kind_of, line_of, load_yaml, parse_rules_text, quoted, shorten
 from advisor.errors import InputError, RulesError
 
 QUESTIONS_FILE = "questions.yaml"
@@ -42,10 +42,44 @@ class Question:
 
     def validate(self, raw: object) -> str:
         """Return the canonical answer or raise InputError naming the question and what is allowed."""
+        if isinstance(raw, (Mapping, list, tuple, set)):
+            raise InputError(f"{self.id}: must be one of {', '.join(self.values)}, got {kind_of(raw)}")
         value = normalise(raw)
+        if value not in self.values and {"yes", "no"} <= set(self.values):
+            # YAML 1.1 and JSON spellings of a boolean, read as text from answers files.
+            value = {"true": "yes", "on": "yes", "false": "no", "off": "no"}.get(value, value)
         if value not in self.values:
-            raise InputError(f"{self.id}: {value!r} is not one of {', '.join(self.values)}")
+            raise InputError(f"{self.id}: {quoted(value)} is not one of {', '.join(self.values)}")
         return value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "prompt": self.prompt,
+            "choices": [[choice.value, choice.help] for choice in self.choices],
+            "default": self.default,
+            "help": self.help,
+            "when": None if self.when is None else self.when.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Question:
+        """The inverse of to_dict, checking every type; ValueError on anything else."""
+        if not isinstance(data, dict) or set(data) != {"id", "prompt", "choices", "default", "help", "when"}:
+            raise ValueError("not a question")
+        texts = [data[key] for key in ("id", "prompt", "default", "help")]
+        raw_choices = data["choices"]
+        if not all(isinstance(text, str) for text in texts) or not isinstance(raw_choices, list):
+            raise ValueError("not a question")
+        choices: list[Choice] = []
+        for item in raw_choices:
+            if not (isinstance(item, list) and len(item) == 2 and all(isinstance(text, str) for text in item)):
+                raise ValueError("not a choice")
+            choices.append(Choice(item[0], item[1]))
+        if data["default"] not in {choice.value for choice in choices}:
+            raise ValueError("default is not a choice")
+        when = None if data["when"] is None else condition_from_dict(data["when"])
+        return cls(data["id"], data["prompt"], tuple(choices), data["default"], data["help"], when)
 
 
 def normalise(raw: object) -> str:
@@ -70,10 +104,29 @@ class Questionnaire:
         for question in self.questions:
             if question.id == question_id:
                 return question
-        raise InputError(f"unknown question '{question_id}' (known: {', '.join(self.ids())})")
+        raise InputError(f"unknown question {quoted(question_id)} (known: {', '.join(self.ids())})")
 
     def choices(self) -> dict[str, tuple[str, ...]]:
         return {question.id: question.values for question in self.questions}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "frameworks": list(self.frameworks),
+            "questions": [question.to_dict() for question in self.questions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Questionnaire:
+        """The inverse of to_dict, checking every type; ValueError on anything else."""
+        if not isinstance(data, dict) or set(data) != {"version", "frameworks", "questions"}:
+            raise ValueError("not a questionnaire")
+        version, frameworks, questions = data["version"], data["frameworks"], data["questions"]
+        if not isinstance(version, str) or not isinstance(frameworks, list) or not isinstance(questions, list):
+            raise ValueError("not a questionnaire")
+        if not frameworks or not all(isinstance(name, str) for name in frameworks):
+            raise ValueError("not a list of frameworks")
+        return cls(version, tuple(frameworks), tuple(Question.from_dict(item) for item in questions))
 
 
 @dataclass(frozen=True)
@@ -111,21 +164,23 @@ def resolve(questionnaire: Questionnaire, provided: Mapping[str, str]) -> Facts:
     return Facts(answers, frozenset(provided), tuple(defaulted), skipped, tuple(ignored))
 
 
-def load_questionnaire(rules_dir: Path) -> Questionnaire:
-    """Load and validate questions.yaml; raises RulesError listing every problem."""
+def load_questionnaire(rules_dir: Path, content: bytes | None = None) -> Questionnaire:
+    """Load and validate questions.yaml (or `content`, its bytes, already read); RulesError listing every problem."""
+    from advisor.decide.yamlfile import decode
+
     path = rules_dir / QUESTIONS_FILE
     try:
-        data = load_yaml(path)
+        data = load_yaml(path) if content is None else parse_rules_text(decode(content, path), path)
     except OSError as error:
-        raise RulesError([f"{path}: cannot read: {error.strerror}"]) from None
+        raise RulesError([f"{path}:1: cannot read: {error.strerror or error}"]) from None
     except YamlProblem as problem:
         raise RulesError([str(problem)]) from None
     problems: list[str] = []
     if not isinstance(data, Mapping):
-        raise RulesError([f"{path}: must be a mapping with version, frameworks and questions"])
+        raise RulesError([f"{path}:1: must be a mapping with version, frameworks and questions"])
     for key in data:
         if key not in ("version", "frameworks", "questions"):
-            problems.append(f"{path}:{line_of(data)}: unknown key '{key}'")
+            problems.append(f"{path}:{line_of(data)}: unknown key {quoted(key)}")
     frameworks = data.get("frameworks")
     if not isinstance(frameworks, list) or not frameworks or not all(isinstance(f, str) for f in frameworks):
         problems.append(f"{path}:{line_of(data)}: 'frameworks' must be a list of names")
@@ -139,16 +194,20 @@ def load_questionnaire(rules_dir: Path) -> Questionnaire:
         try:
             question = _parse_question(raw, questions)
         except ConditionProblem as problem:
-            label = raw.get("id", "?") if isinstance(raw, Mapping) else "?"
+            label = raw.get("id") if isinstance(raw, Mapping) else None
+            label = shorten(label) if isinstance(label, str) and label else "?"
             problems.append(f"{path}:{problem.line or line_of(raw)}: {label}: {problem}")
             continue
         if question.id in {q.id for q in questions}:
-            problems.append(f"{path}:{line_of(raw)}: {question.id}: duplicate question id")
+            problems.append(f"{path}:{line_of(raw, line_of(data))}: {question.id}: duplicate question id")
             continue
         questions.append(question)
     if problems:
         raise RulesError(problems)
-    return Questionnaire(str(data.get("version", "")), tuple(frameworks), tuple(questions))
+    version = data.get("version", "")
+    if not isinstance(version, (str, int, float)) or isinstance(version, bool):
+        raise RulesError([f"{path}:{line_of(data)}: 'version' must be text, got {kind_of(version)}"])
+    return Questionnaire(str(version), tuple(frameworks), tuple(questions))
 
 
 def _parse_question(raw: Any, earlier: list[Question]) -> Question:
@@ -158,26 +217,27 @@ def _parse_question(raw: Any, earlier: list[Question]) -> Question:
     allowed = {"id", "prompt", "help", "choices", "default", "when"}
     for key in raw:
         if key not in allowed:
-            raise ConditionProblem(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", line)
+            raise ConditionProblem(f"unknown key {quoted(key)} (allowed: {', '.join(sorted(allowed))})", line)
     for key in ("id", "prompt", "choices", "default"):
         if key not in raw:
             raise ConditionProblem(f"missing '{key}'", line)
+    for key in ("id", "prompt", "help"):
+        if key in raw and not isinstance(raw[key], str):
+            raise ConditionProblem(f"'{key}' must be text, got {kind_of(raw[key])}", line)
     raw_choices = raw["choices"]
     if not isinstance(raw_choices, Mapping) or not raw_choices:
         raise ConditionProblem("'choices' must map each choice to one line of help", line)
-    choices = tuple(Choice(normalise(value), str(text)) for value, text in raw_choices.items())
+    for value, text in raw_choices.items():
+        if not isinstance(value, (str, bool)) or not isinstance(text, str):
+            raise ConditionProblem(f"choice {quoted(value)}: choices and their help must be text", line)
+    choices = tuple(Choice(normalise(value), text) for value, text in raw_choices.items())
     default = normalise(raw["default"])
     if default not in {choice.value for choice in choices}:
-        raise ConditionProblem(f"default '{default}' is not one of its choices", line)
+        raise ConditionProblem(f"default '{shorten(default)}' is not one of its choices", line)
     when = None
     if "when" in raw:
         # A condition may only look at questions asked before this one.
         when = parse_condition(raw["when"], {q.id: q.values for q in earlier})
     return Question(
-        id=str(raw["id"]),
-        prompt=str(raw["prompt"]),
-        choices=choices,
-        default=default,
-        help=str(raw.get("help", "")),
-        when=when,
+        id=raw["id"], prompt=raw["prompt"], choices=choices, default=default, help=raw.get("help", ""), when=when
     )

@@ -7,16 +7,28 @@ Loading checks schema and cross-references and reports every problem as `file:li
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from advisor.decide.conditions import Condition, ConditionProblem, parse_condition
+from advisor.decide.conditions import Condition, ConditionProblem, check_condition, condition_from_dict
 from advisor.decide.questions import QUESTIONS_FILE, Questionnaire, load_questionnaire
-from advisor.decide.yamlfile import YamlProblem, line_of, load_yaml
+from advisor.decide.yamlfile import (
+    MAX_RULE_FILE_BYTES,
+    YamlProblem,
+    decode,
+    kind_of,
+    line_of,
+    parse_rules_text,
+    quoted,
+    read_bounded,
+    shorten,
+)
 from advisor.errors import InputError, RulesError
+from advisor.files import FileRefused
 from advisor.resources import catalog_path
 from advisor.resources import rules_dir as builtin_rules_dir
 
@@ -25,6 +37,8 @@ EFFECTS: tuple[Effect, ...] = ("exclude", "caveat")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PREFERENCE_KEYS = {"id", "when", "scores", "reason", "source"}
 CONSTRAINT_KEYS = {"id", "when", "framework", "effect", "reason", "workaround", "source"}
+MAX_WEIGHT = 1000  # a weight beyond this is a typo or an attack, not a preference
+MAX_ID = 80
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,31 @@ class Preference:
     reason: str
     source: str
     origin: str  # file:line, for messages and the trace
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "when": None if self.when is None else self.when.to_dict(),
+            "scores": dict(self.scores),
+            "reason": self.reason,
+            "source": self.source,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, frameworks: tuple[str, ...]) -> Preference:
+        """The inverse of to_dict, checking every type and weight; ValueError on anything else."""
+        _expect_keys(data, ("id", "when", "scores", "reason", "source", "origin"))
+        scores = data["scores"]
+        if not isinstance(scores, dict) or not scores:
+            raise ValueError("not a score mapping")
+        for framework, weight in scores.items():
+            if framework not in frameworks or weight_problem(weight) is not None:
+                raise ValueError("not a weight")
+        return cls(
+            _text(data["id"]), _when(data["when"]), dict(scores), _text(data["reason"]), _text(data["source"]),
+            _text(data["origin"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +86,32 @@ class Constraint:
     workaround: str
     source: str
     origin: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "when": None if self.when is None else self.when.to_dict(),
+            "framework": self.framework,
+            "effect": self.effect,
+            "reason": self.reason,
+            "workaround": self.workaround,
+            "source": self.source,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, frameworks: tuple[str, ...]) -> Constraint:
+        """The inverse of to_dict, checking every type; ValueError on anything else."""
+        _expect_keys(data, ("id", "when", "framework", "effect", "reason", "workaround", "source", "origin"))
+        framework, effect = data["framework"], data["effect"]
+        if framework is not None and framework not in frameworks:
+            raise ValueError("not a framework")
+        if effect not in EFFECTS or (effect == "exclude" and framework is None):
+            raise ValueError("not an effect")
+        return cls(
+            _text(data["id"]), _when(data["when"]), framework, "exclude" if effect == "exclude" else "caveat",
+            _text(data["reason"]), _text(data["workaround"]), _text(data["source"]), _text(data["origin"]),
+        )
 
 
 Rule = Preference | Constraint
@@ -78,9 +143,72 @@ class RuleSet:
     def frameworks(self) -> tuple[str, ...]:
         return self.questionnaire.frameworks
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready) for the rule-set cache; from_dict reads it back."""
+        return {
+            "questionnaire": self.questionnaire.to_dict(),
+            "preferences": [rule.to_dict() for rule in self.preferences],
+            "constraints": [rule.to_dict() for rule in self.constraints],
+            "sources": list(self.sources),
+            "labels": dict(self.labels),
+        }
 
-def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
-    """The built-in rules plus each user directory, in order. Raises RulesError with every problem."""
+    @classmethod
+    def from_dict(cls, data: Any) -> RuleSet:
+        """The inverse of to_dict, checking every type; ValueError on anything else (e.g. a tampered cache)."""
+        _expect_keys(data, ("questionnaire", "preferences", "constraints", "sources", "labels"))
+        questionnaire = Questionnaire.from_dict(data["questionnaire"])
+        frameworks = questionnaire.frameworks
+        preferences, constraints, sources, labels = (
+            data["preferences"], data["constraints"], data["sources"], data["labels"]
+        )
+        if not (isinstance(preferences, list) and isinstance(constraints, list) and isinstance(sources, list)):
+            raise ValueError("not a rule set")
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise ValueError("not a label mapping")
+        return cls(
+            questionnaire,
+            tuple(Preference.from_dict(item, frameworks) for item in preferences),
+            tuple(Constraint.from_dict(item, frameworks) for item in constraints),
+            tuple(_text(item) for item in sources),
+            dict(labels),
+        )
+
+
+def _expect_keys(data: Any, keys: tuple[str, ...]) -> None:
+    if not isinstance(data, dict) or set(data) != set(keys):
+        raise ValueError("unexpected keys")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    return value
+
+
+def _when(value: Any) -> Condition | None:
+    return None if value is None else condition_from_dict(value)
+
+
+def weight_problem(weight: Any) -> str | None:
+    """Why a score weight is unusable (None when it is fine): a finite non-zero number within MAX_WEIGHT."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        return f"must be a non-zero number, got {quoted(weight) if isinstance(weight, str) else kind_of(weight)}"
+    if isinstance(weight, float) and not math.isfinite(weight):
+        return f"must be a finite number, got {weight}"
+    if weight == 0:
+        return "must be a non-zero number, got 0"
+    if abs(weight) > MAX_WEIGHT:
+        return f"must be between -{MAX_WEIGHT} and {MAX_WEIGHT}, got {shorten(str(weight))}"
+    return None
+
+
+def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = (), *, use_cache: bool = True) -> RuleSet:
+    """The built-in rules plus each user directory, in order. Raises RulesError with every problem.
+
+    With `use_cache`, a rule set validated earlier from the very same bytes (and paths) is read back from
+    the cache instead of parsing the files again; `rules check` passes use_cache=False.
+    """
     from advisor.decide import cache
 
     base = builtin_rules_dir()
@@ -88,26 +216,43 @@ def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
     for extra in extra_dirs:
         path = Path(extra)
         if not path.is_dir():
-            raise InputError(f"--rules: '{extra}' is not a directory")
+            raise InputError(f"--rules: {quoted(str(extra))} is not a directory")
         dirs.append(path)
-    files_by_dir = {directory: _rule_files(directory, base) for directory in dirs}
-    empty = [
-        f"{directory}: no rule files (*.yaml, *.yml, *.json)" for directory in dirs[1:] if not files_by_dir[directory]
-    ]
-    if empty:
-        raise RulesError(empty)
-    watched = [base / QUESTIONS_FILE, catalog_path(), *(f for files in files_by_dir.values() for f in files)]
-    key = cache.fingerprint(dirs, watched)
-    cached = cache.load(key)
-    if isinstance(cached, RuleSet):
-        return cached
-    questionnaire = load_questionnaire(base)
     problems: list[str] = []
+    files_by_dir = {directory: _rule_files(directory, base, problems) for directory in dirs}
+    problems += [
+        f"{directory}: no rule files (*.yaml, *.yml, *.json)"
+        for directory in dirs[1:]
+        if not files_by_dir[directory] and not problems
+    ]
+    if problems:
+        raise RulesError(problems)
+    questions_path = base / QUESTIONS_FILE
+    watched = [questions_path, catalog_path(), *(f for files in files_by_dir.values() for f in files)]
+    # Each file is read once: the bytes hashed for the cache key are the bytes parsed on a miss.
+    contents = {path: _read(path) for path in watched}
+    key = None
+    if use_cache and cache.enabled() and all(isinstance(content, bytes) for content in contents.values()):
+        keyed = [(str(path), content) for path, content in contents.items() if isinstance(content, bytes)]
+        key = cache.key([str(d) for d in dirs], keyed)
+        cached = cache.load(key)
+        if cached is not None:
+            try:
+                ruleset = RuleSet.from_dict(cached)
+            except (ValueError, TypeError, KeyError, RecursionError):
+                pass  # malformed or from another version: parse the files
+            else:
+                if ruleset.sources == tuple(str(d) for d in dirs):
+                    return ruleset
+    questions_content = contents[questions_path]
+    if not isinstance(questions_content, bytes):
+        raise RulesError([f"{questions_path}:1: cannot read: {questions_content}"])
+    questionnaire = load_questionnaire(base, questions_content)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for files in files_by_dir.values():
         for path in files:
-            _load_rule_file(path, questionnaire, rules, seen, problems)
+            _load_rule_file(path, contents[path], questionnaire, rules, seen, problems)
     if problems:
         raise RulesError(problems)
     from advisor.catalog import load_catalog
@@ -116,56 +261,72 @@ def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
     preferences = tuple(rule for rule in rules if isinstance(rule, Preference))
     constraints = tuple(rule for rule in rules if isinstance(rule, Constraint))
     ruleset = RuleSet(questionnaire, preferences, constraints, tuple(str(d) for d in dirs), labels)
-    cache.store(key, ruleset)
+    if key is not None:
+        cache.store(key, ruleset.to_dict())
     return ruleset
 
 
-def _rule_files(directory: Path, base: Path) -> list[Path]:
-    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
-    return [p for p in files if not (directory == base and p.name == QUESTIONS_FILE)]
+def _read(path: Path) -> bytes | str:
+    """A watched file's bytes, or why it cannot be read."""
+    try:
+        return read_bounded(path, MAX_RULE_FILE_BYTES)
+    except FileRefused as refused:
+        return str(refused)
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+def _rule_files(directory: Path, base: Path, problems: list[str]) -> list[Path]:
+    try:
+        names = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    except OSError as error:
+        problems.append(f"{directory}: cannot read: {error.strerror or error}")
+        return []
+    return [p for p in names if not (directory == base and p.name == QUESTIONS_FILE)]
 
 
 def _load_rule_file(
     path: Path,
+    content: bytes | str,
     questionnaire: Questionnaire,
     rules: list[Rule],
     seen: dict[str, str],
     problems: list[str],
 ) -> None:
-    try:
-        data = load_yaml(path)
-    except OSError as error:
-        problems.append(f"{path}: cannot read: {error.strerror}")
+    if not isinstance(content, bytes):
+        problems.append(f"{path}:1: cannot read: {content}")
         return
+    try:
+        data = parse_rules_text(decode(content, path), path)
     except YamlProblem as problem:
         problems.append(str(problem))
         return
     if not isinstance(data, Mapping):
-        problems.append(f"{path}: must be a mapping with 'preferences' and/or 'constraints' lists")
+        problems.append(f"{path}:1: must be a mapping with 'preferences' and/or 'constraints' lists")
         return
+    top = line_of(data, 1)
     for key in data:
         if key not in ("preferences", "constraints"):
-            problems.append(
-                f"{path}:{line_of(data)}: unknown top-level key '{key}' (allowed: preferences, constraints)"
-            )
-    parsers: tuple[tuple[str, Callable[[Any, Questionnaire, str], Rule]], ...] = (
+            problems.append(f"{path}:{top}: unknown top-level key {quoted(key)} (allowed: preferences, constraints)")
+    parsers: tuple[tuple[str, Callable[[Any, Questionnaire, str, list[ConditionProblem]], Rule | None]], ...] = (
         ("preferences", _parse_preference),
         ("constraints", _parse_constraint),
     )
     for kind, parse in parsers:
         entries = data.get(kind, [])
         if not isinstance(entries, list):
-            problems.append(f"{path}:{line_of(data)}: '{kind}' must be a list")
+            problems.append(f"{path}:{top}: '{kind}' must be a list")
             continue
         for index, raw in enumerate(entries, start=1):
-            where = f"{path}:{line_of(raw, line_of(data))}"
+            line = line_of(raw, top)
+            where = f"{path}:{line}"
             rule_id = raw.get("id") if isinstance(raw, Mapping) else None
-            label = rule_id if isinstance(rule_id, str) and rule_id else f"{kind}[{index}]"
-            try:
-                rule = parse(raw, questionnaire, where)
-            except ConditionProblem as problem:
-                at = f"{path}:{problem.line}" if problem.line else where
-                problems.append(f"{at}: {label}: {problem}")
+            valid_id = isinstance(rule_id, str) and len(rule_id) <= MAX_ID and RULE_ID.match(rule_id)
+            label = rule_id if valid_id else f"{kind}[{index}]"
+            found: list[ConditionProblem] = []
+            rule = parse(raw, questionnaire, where, found)
+            problems += [f"{path}:{found_problem.line or line}: {label}: {found_problem}" for found_problem in found]
+            if rule is None:
                 continue
             if rule.id in seen:
                 problems.append(f"{where}: {rule.id}: duplicate rule id (first defined at {seen[rule.id]})")
@@ -174,63 +335,95 @@ def _load_rule_file(
             rules.append(rule)
 
 
-def _common(raw: Any, allowed_keys: set[str], questionnaire: Questionnaire) -> tuple[str, Condition | None]:
-    if not isinstance(raw, Mapping):
-        raise ConditionProblem("each rule must be a mapping")
+def _common(
+    raw: Any, allowed_keys: set[str], questionnaire: Questionnaire, problems: list[ConditionProblem]
+) -> tuple[str, Condition | None]:
+    """The rule's id and condition, every problem with them (and its keys and texts) added to `problems`."""
     line = line_of(raw)
     for key in raw:
         if key not in allowed_keys:
-            raise ConditionProblem(
-                f"unknown key '{key}' (allowed: {', '.join(sorted(allowed_keys))})", line
-            )
+            problems.append(ConditionProblem(
+                f"unknown key {quoted(key)} (allowed: {', '.join(sorted(allowed_keys))})", line
+            ))
     rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-        raise ConditionProblem("'id' must be lower-case words joined by '-', e.g. tf-windows-gpu", line)
+    if not isinstance(rule_id, str) or len(rule_id) > MAX_ID or not RULE_ID.match(rule_id):
+        problems.append(ConditionProblem(
+            f"'id' must be lower-case words joined by '-' (at most {MAX_ID} characters), e.g. tf-windows-gpu", line
+        ))
     for key in ("reason", "source"):
         text = raw.get(key)
-        if not isinstance(text, str) or not text.strip():
-            raise ConditionProblem(f"missing '{key}': every rule says why, and where that is documented", line)
-    when = parse_condition(raw["when"], questionnaire.choices()) if "when" in raw else None
-    return rule_id, when
+        if key in raw and text is not None and not isinstance(text, str):
+            problems.append(ConditionProblem(f"'{key}' must be text, got {kind_of(text)}", line))
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(ConditionProblem(f"missing '{key}': every rule says why, and where it is documented", line))
+    when = None
+    if "when" in raw:
+        when, found = check_condition(raw["when"], questionnaire.choices())
+        problems += [ConditionProblem(str(problem), problem.line or line) for problem in found]
+    return rule_id if isinstance(rule_id, str) else "", when
 
 
-def _parse_preference(raw: Any, questionnaire: Questionnaire, origin: str) -> Preference:
-    rule_id, when = _common(raw, PREFERENCE_KEYS, questionnaire)
+def _parse_preference(
+    raw: Any, questionnaire: Questionnaire, origin: str, problems: list[ConditionProblem]
+) -> Preference | None:
+    if not isinstance(raw, Mapping):
+        problems.append(ConditionProblem("each rule must be a mapping"))
+        return None
+    rule_id, when = _common(raw, PREFERENCE_KEYS, questionnaire, problems)
     scores = raw.get("scores")
-    if not isinstance(scores, Mapping) or not scores:
-        raise ConditionProblem("'scores' must map frameworks to weights", line_of(raw))
     parsed: dict[str, float] = {}
-    for framework, weight in scores.items():
-        if framework not in questionnaire.frameworks:
-            raise ConditionProblem(
-                f"unknown framework '{framework}' (known: {', '.join(questionnaire.frameworks)})",
-                line_of(scores) or line_of(raw),
-            )
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight == 0:
-            raise ConditionProblem(
-                f"weight for '{framework}' must be a non-zero number, got {weight!r}",
-                line_of(scores) or line_of(raw),
-            )
-        parsed[framework] = weight
+    line = line_of(scores) or line_of(raw)
+    if not isinstance(scores, Mapping) or not scores:
+        problems.append(ConditionProblem("'scores' must map frameworks to weights", line_of(raw)))
+    else:
+        for framework, weight in scores.items():
+            if not isinstance(framework, str) or framework not in questionnaire.frameworks:
+                problems.append(ConditionProblem(
+                    f"unknown framework {quoted(framework)} (known: {', '.join(questionnaire.frameworks)})", line
+                ))
+                continue
+            problem = weight_problem(weight)
+            if problem is not None:
+                problems.append(ConditionProblem(f"weight for '{framework}' {problem}", line))
+                continue
+            parsed[framework] = weight
+    if problems:
+        return None
     return Preference(rule_id, when, parsed, raw["reason"].strip(), raw["source"].strip(), origin)
 
 
-def _parse_constraint(raw: Any, questionnaire: Questionnaire, origin: str) -> Constraint:
-    rule_id, when = _common(raw, CONSTRAINT_KEYS, questionnaire)
+def _parse_constraint(
+    raw: Any, questionnaire: Questionnaire, origin: str, problems: list[ConditionProblem]
+) -> Constraint | None:
+    if not isinstance(raw, Mapping):
+        problems.append(ConditionProblem("each rule must be a mapping"))
+        return None
+    rule_id, when = _common(raw, CONSTRAINT_KEYS, questionnaire, problems)
     line = line_of(raw)
     effect = raw.get("effect")
     if effect not in EFFECTS:
-        raise ConditionProblem(f"'effect' must be one of {', '.join(EFFECTS)}, got {effect!r}", line)
+        shown = quoted(effect) if isinstance(effect, str) else kind_of(effect)
+        problems.append(ConditionProblem(f"'effect' must be one of {', '.join(EFFECTS)}, got {shown}", line))
     framework = raw.get("framework")
-    if framework is not None and framework not in questionnaire.frameworks:
-        raise ConditionProblem(
-            f"unknown framework '{framework}' (known: {', '.join(questionnaire.frameworks)})", line
-        )
+    if framework is not None and (not isinstance(framework, str) or framework not in questionnaire.frameworks):
+        shown = quoted(framework) if isinstance(framework, str) else kind_of(framework)
+        problems.append(ConditionProblem(
+            f"unknown framework {shown} (known: {', '.join(questionnaire.frameworks)})", line
+        ))
     if effect == "exclude" and framework is None:
-        raise ConditionProblem("an 'exclude' constraint must name the framework it rules out", line)
+        problems.append(ConditionProblem("an 'exclude' constraint must name the framework it rules out", line))
     workaround = raw.get("workaround", "")
     if not isinstance(workaround, str):
-        raise ConditionProblem("'workaround' must be text", line)
+        problems.append(ConditionProblem(f"'workaround' must be text, got {kind_of(workaround)}", line))
+    if problems:
+        return None
     return Constraint(
-        rule_id, when, framework, effect, raw["reason"].strip(), workaround.strip(), raw["source"].strip(), origin
+        rule_id,
+        when,
+        framework,
+        "exclude" if effect == "exclude" else "caveat",
+        raw["reason"].strip(),
+        workaround.strip(),
+        raw["source"].strip(),
+        origin,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from advisor.decide.yamlfile import kind_of, quoted, shorten
 from advisor.errors import InputError
 
 RECORD_PATH = Path(".advisor") / "answers.yaml"
@@ -128,22 +129,35 @@ def replay_input(data: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _word(value: Any) -> str:
-    # YAML 1.1 reads bare yes/no as booleans; answers are words.
+def _word(value: Any, where: str = "", field: str = "") -> str:
+    """A scalar as trimmed text: YAML 1.1 booleans as yes/no, None as ""; a list or mapping is refused."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, (Mapping, list, tuple, set)):
+        raise InputError(f"{where}: {field}: must be text, got {kind_of(value)}")
     return "" if value is None else str(value).strip()
 
 
+def _version(value: Any, where: str) -> int:
+    """The record's version: a whole number, as YAML types it (2) or as text ("2")."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        shown = quoted(value) if isinstance(value, str) else kind_of(value) if value is not None else "nothing"
+        raise InputError(f"{where}: 'record' must be a positive whole number, got {shown}")
+    return value
+
+
 def parse_record(data: Any, where: str, project_dir: Path | None = None) -> ProjectRecord:
-    """A ProjectRecord from parsed YAML (version 2 or a 0.1.0 flat file); InputError naming `where`."""
+    """A ProjectRecord from parsed YAML (version 2 or a 0.1.0 flat file); InputError naming `where`.
+
+    Values may come typed (yaml.safe_load) or all as text (advisor's own reader): both parse alike.
+    """
     if not isinstance(data, Mapping):
         raise InputError(f"{where}: must be a mapping of question ids to answers")
     if not is_record(data):
         return _parse_flat(data, where, project_dir)
-    version = data.get("record")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise InputError(f"{where}: 'record' must be a positive whole number, got {version!r}")
+    version = _version(data.get("record"), where)
     if version > RECORD_VERSION:
         raise InputError(
             f"{where}: record version {version} is newer than this advisor reads ({RECORD_VERSION}); upgrade advisor"
@@ -152,24 +166,26 @@ def parse_record(data: Any, where: str, project_dir: Path | None = None) -> Proj
         raise InputError(f"{where}: 'answers' must map question ids to answers")
     for key in ("name", "description"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise InputError(f"{where}: {key}: must be text, got {data[key]!r}")
-    framework = _word(data.get("framework")).lower()
+            raise InputError(f"{where}: {key}: must be text, got {kind_of(data[key])}")
+    framework = _word(data.get("framework"), where, "framework").lower()
     if framework not in FRAMEWORKS:
-        raise InputError(f"{where}: framework: {framework!r} is not one of {', '.join(FRAMEWORKS)}")
-    source = _word(data.get("framework_source")).lower() or "user"
+        raise InputError(f"{where}: framework: {quoted(framework)} is not one of {', '.join(FRAMEWORKS)}")
+    source = _word(data.get("framework_source"), where, "framework_source").lower() or "user"
     if source not in ("recommended", "user"):
-        raise InputError(f"{where}: framework_source: {source!r} is not one of recommended, user")
-    recommended = _word(data.get("recommended")).lower() or None
+        raise InputError(f"{where}: framework_source: {quoted(source)} is not one of recommended, user")
+    recommended = _word(data.get("recommended"), where, "recommended").lower() or None
     if recommended is not None and recommended not in FRAMEWORKS:
-        raise InputError(f"{where}: recommended: {recommended!r} is not one of {', '.join(FRAMEWORKS)} or null")
-    answers = {str(key): _word(value) for key, value in data["answers"].items()}
+        raise InputError(
+            f"{where}: recommended: {quoted(recommended)} is not one of {', '.join(FRAMEWORKS)} or null"
+        )
+    answers = {str(key): _word(value, where, f"answers: {shorten(str(key))}") for key, value in data["answers"].items()}
     raw_defaulted = data.get("defaulted") or []
-    if not isinstance(raw_defaulted, list):
+    if not isinstance(raw_defaulted, list) or not all(isinstance(item, str) for item in raw_defaulted):
         raise InputError(f"{where}: 'defaulted' must be a list of question ids")
-    defaulted = tuple(str(item) for item in raw_defaulted)
+    defaulted = tuple(raw_defaulted)
     unknown_defaulted = [item for item in defaulted if item not in answers]
     if unknown_defaulted:
-        raise InputError(f"{where}: defaulted: '{unknown_defaulted[0]}' is not among the answers")
+        raise InputError(f"{where}: defaulted: {quoted(unknown_defaulted[0])} is not among the answers")
     return ProjectRecord(
         name=_word(data.get("name")),
         description=_word(data.get("description")),
@@ -178,28 +194,33 @@ def parse_record(data: Any, where: str, project_dir: Path | None = None) -> Proj
         recommended=recommended,
         answers=answers,
         defaulted=defaulted,
-        generated_by=_word(data.get("generated_by")) or "advisor",
-        advisor_version=_optional_text(data.get("advisor")),
-        template_digest=_optional_text(data.get("template")),
-        ruleset_version=_optional_text(data.get("rules")),
+        generated_by=_word(data.get("generated_by"), where, "generated_by") or "advisor",
+        advisor_version=_optional_text(data.get("advisor"), where, "advisor"),
+        template_digest=_optional_text(data.get("template"), where, "template"),
+        ruleset_version=_optional_text(data.get("rules"), where, "rules"),
         record_version=version,
         extra={str(k): v for k, v in data.items() if k not in RECORD_KEYS},
     )
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _optional_text(value: Any, where: str, field: str) -> str | None:
+    return None if value is None else _word(value, where, field)
 
 
 def _parse_flat(data: Mapping[str, Any], where: str, project_dir: Path | None) -> ProjectRecord:
     """A 0.1.0 record: answers at the top level (defaulted ones were comments), framework may be 'auto'."""
-    answers = {str(key): _word(value) for key, value in data.items() if key not in SETTINGS_KEYS}
-    choice = _word(data.get("framework")).lower() or "auto"
+    answers = {
+        str(key): _word(value, where, shorten(str(key))) for key, value in data.items() if key not in SETTINGS_KEYS
+    }
+    for key in ("name", "description"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise InputError(f"{where}: {key}: must be text, got {kind_of(data[key])}")
+    choice = _word(data.get("framework"), where, "framework").lower() or "auto"
     framework = choice if choice in FRAMEWORKS else None
     if framework is None and project_dir is not None:
         framework = framework_from_dependencies(project_dir)
     if framework is None:
-        raise InputError(f"{where}: cannot tell the project's framework (framework: {choice!r})")
+        raise InputError(f"{where}: cannot tell the project's framework (framework: {quoted(choice)})")
     return ProjectRecord(
         name=_word(data.get("name")),
         description=_word(data.get("description")),

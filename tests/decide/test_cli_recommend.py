@@ -79,7 +79,7 @@ def test_bad_input_exits_2_with_one_line(advisor_cli, args, message):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("deploy: [unclosed\n", "is not valid YAML or JSON (line 2)"),
+        ("deploy: [unclosed\n", "answers.yaml:2: is not valid YAML or JSON"),
         ("- a\n- b\n", "must be a mapping of question ids to choices"),
         ("deploy: moon\n", "deploy: 'moon' is not one of"),
     ],
