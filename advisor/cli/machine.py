@@ -20,12 +20,19 @@ def smoke(
         str | None,
         typer.Option("--python", metavar="PATH", help="Interpreter to run the tests with (default: this one)."),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS",
+            help="Stop the tests after this long (killing every process they started); exit 1.",
+        ),
+    ] = 1800.0,
 ) -> None:
-    """Run a generated project's smoke tests; exit 1 if any fails."""
+    """Run a generated project's smoke tests; exit 1 if any fails or they time out."""
     from advisor.project.smoke import run_smoke
 
     try:
-        report = run_smoke(directory, python)
+        report = run_smoke(directory, python, timeout=timeout)
     except KeyboardInterrupt:
         raise Aborted("aborted") from None
     if as_json:

@@ -9,7 +9,7 @@ import os
 import re
 
 from advisor.machine.model import GPU, OSInfo, ToolStatus
-from advisor.machine.system import root, run, which
+from advisor.machine.system import read_bounded, root, run, which
 
 PCI_VENDORS = {"0x10de": "nvidia", "0x1002": "amd", "0x8086": "intel", "0x1ae0": "google"}
 INTEGRATED_SLOT = "0000:00:02.0"  # Intel puts its integrated GPU at this PCI address
@@ -89,11 +89,8 @@ def detect_pci() -> tuple[str, ...]:
     except OSError:
         return ()
     for device in devices:
-        try:
-            vendor = (device / "vendor").read_text().strip().lower()
-            klass = (device / "class").read_text().strip().lower()
-        except OSError:
-            continue
+        vendor = read_bounded(device / "vendor").strip().lower()
+        klass = read_bounded(device / "class").strip().lower()
         if not klass.startswith(("0x03", "0x12")) or vendor not in PCI_VENDORS:
             continue
         name = PCI_VENDORS[vendor]

@@ -13,13 +13,19 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
+from advisor.files import FileRefused, read_regular_file
 from advisor.machine.model import CPUInfo, OSInfo, PythonInfo
 
 ROOT_ENV = "ADVISOR_DETECT_ROOT"
 TOOL_TIMEOUT_S = 10.0  # nvidia-smi can take seconds to wake GPUs without persistence mode
+OUTPUT_LIMIT = 64 * 1024  # bytes kept of each tool stream and each system file
+DRAIN_LIMIT = 16 * 1024 * 1024  # a tool that prints more than this is killed
 
 
 def root() -> Path:
@@ -27,10 +33,16 @@ def root() -> Path:
 
 
 def read_text(path: str) -> str:
-    """A system file under root(), or "" when it is missing or unreadable."""
+    """A system file under root(), or "" when it is missing or unreadable; see read_bounded."""
+    return read_bounded(root() / path.lstrip("/"))
+
+
+def read_bounded(path: Path) -> str:
+    """The first OUTPUT_LIMIT bytes of a file, or "" when it is missing, unreadable or not a regular file
+    (a FIFO would block, a device might never end)."""
     try:
-        return (root() / path.lstrip("/")).read_text(encoding="utf-8", errors="replace")
-    except (OSError, ValueError):
+        return read_regular_file(path, OUTPUT_LIMIT, truncate=True).decode("utf-8", errors="replace")
+    except (OSError, ValueError, FileRefused):
         return ""
 
 
@@ -48,23 +60,43 @@ def which(tool: str, fallbacks: tuple[str, ...] = ()) -> str | None:
 def run(
     command: list[str], timeout: float | None = None, env: Mapping[str, str] | None = None
 ) -> tuple[str | None, str | None]:
-    """(stdout, None) on exit 0, else (None, why). Never raises; a hung tool is killed with its children."""
+    """(stdout, None) on exit 0, else (None, why). Never raises; a hung tool is killed with its children.
+
+    Output is bounded: at most OUTPUT_LIMIT bytes of each stream are kept, and a tool that prints more
+    than DRAIN_LIMIT is killed ("printed too much") rather than read on.
+    """
     timeout = TOOL_TIMEOUT_S if timeout is None else timeout
     try:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, errors="replace", env=env, start_new_session=(os.name == "posix"),
+            env=env, start_new_session=(os.name == "posix"),
         )
     except (OSError, ValueError) as error:
         return None, f"cannot run: {getattr(error, 'strerror', None) or error}"
     try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        return None, f"timed out after {timeout:g}s"
-    except (OSError, ValueError) as error:
-        _kill(process)
-        return None, f"failed: {error}"
+        streams = [_Capped(process.stdout), _Capped(process.stderr)]  # type: ignore[arg-type]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                process.wait(timeout=min(0.05, max(0.0, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                if any(stream.overflowed for stream in streams):
+                    _kill(process)
+                    for stream in streams:
+                        stream.finish(2.0)
+                    return None, f"printed more than {DRAIN_LIMIT // (1024 * 1024)} MiB"
+                if time.monotonic() >= deadline:
+                    _kill(process)
+                    for stream in streams:
+                        stream.finish(2.0)
+                    return None, f"timed out after {timeout:g}s"
+        _kill(process)  # children the tool left behind in its group would hold the pipes open
+        out, err = (stream.finish(2.0) for stream in streams)
+    finally:
+        _kill(process)  # anything the tool left running in its group
+    if any(stream.overflowed for stream in streams):
+        return None, f"printed more than {DRAIN_LIMIT // (1024 * 1024)} MiB"
     if process.returncode != 0:
         lines = [line.strip() for line in (err or out or "").splitlines() if line.strip()]
         detail = f": {lines[-1][:200]}" if lines else ""
@@ -72,16 +104,48 @@ def run(
     return out, None
 
 
-def _kill(process: subprocess.Popen[str]) -> None:
+class _Capped:
+    """Drains a pipe in a thread: keeps the last OUTPUT_LIMIT bytes (a probe's answer is its last line),
+    stops reading past DRAIN_LIMIT (overflowed)."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+        self._kept = bytearray()
+        self._total = 0
+        self.overflowed = False
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := self._stream.read1(65536):  # type: ignore[attr-defined]
+                self._total += len(chunk)
+                self._kept += chunk
+                if len(self._kept) > 2 * OUTPUT_LIMIT:
+                    del self._kept[:-OUTPUT_LIMIT]
+                if self._total > DRAIN_LIMIT:
+                    self.overflowed = True
+                    return
+
+    def finish(self, timeout: float) -> str:
+        """What was kept, once the pipe closes (or after `timeout`: a process outside the group may hold it)."""
+        self._thread.join(timeout)
+        if not self._thread.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                self._stream.close()
+        return bytes(self._kept[-OUTPUT_LIMIT:]).decode("utf-8", errors="replace")
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
     try:
         if os.name == "posix":
             os.killpg(process.pid, 9)
-        else:
+        elif process.returncode is None:
             process.kill()
     except OSError:
         pass
     with contextlib.suppress(subprocess.TimeoutExpired, OSError, ValueError):
-        process.communicate(timeout=2)
+        process.wait(timeout=2)
 
 
 def detect_wsl() -> str | None:

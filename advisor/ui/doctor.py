@@ -13,6 +13,7 @@ from advisor.machine.export_check import ExportToolchain, RequirementCheck
 from advisor.machine.model import VENDOR_TOOLS, Machine
 from advisor.machine.project_check import ProjectCheck
 from advisor.machine.verdicts import Finding, Level, hardware_label
+from advisor.ui.text import plain, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -123,7 +124,7 @@ def _print_findings(console: Console, findings: Iterable[Finding]) -> None:
         style = STYLES[finding.level]
         row.add_row(
             Text(finding.level.upper(), style=f"bold {style}"),
-            Text(finding.message, style="" if finding.level == "ok" else style),
+            Text(printable(finding.message), style="" if finding.level == "ok" else style),
         )
         console.print(row)
         if finding.fix:
@@ -158,14 +159,13 @@ def _requirement_problem(row: RequirementCheck) -> str:
 
 
 def _print_export(console: Console, export: ExportToolchain) -> None:
-    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
     training = ", with browser training" if export.browser_training else ""
     console.print(
-        f"\n[bold]Export toolchain[/bold] for deploy={escape(export.deploy)}{escape(training)} "
-        f"(packages of {escape(export.python)})",
+        f"\n[bold]Export toolchain[/bold] for deploy={plain(export.deploy)}{plain(training)} "
+        f"(packages of {plain(export.python)})",
         highlight=False,
     )
     table = Table(show_header=False, box=None, padding=(0, 1, 0, 2))
@@ -173,14 +173,14 @@ def _print_export(console: Console, export: ExportToolchain) -> None:
     table.add_column()
     table.add_column(overflow="fold")
     for name, state, needs in export_rows(export):
-        table.add_row(Text(name), Text(state, style="green" if state == "ready" else "yellow"), Text(needs))
+        state_text = Text(state, style="green" if state == "ready" else "yellow")
+        table.add_row(Text(printable(name)), state_text, Text(printable(needs)))
     console.print(table)
     _print_findings(console, export.findings)
 
 
 def print_doctor(report: DoctorReport) -> None:
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
@@ -189,16 +189,17 @@ def print_doctor(report: DoctorReport) -> None:
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in machine_rows(report.machine):
-        table.add_row(key, Text(value))  # paths and tool output: never read as markup
+        table.add_row(key, Text(printable(value)))  # paths and tool output: never read as markup
     console.print(table)
     console.print("[bold]Findings[/bold]")
     _print_findings(console, report.findings)
     project = report.project
     if project is not None:
         target = project.target
+        label = load_catalog().framework_label(target.framework)
         console.print(
-            f"\n[bold]Project[/bold] {escape(target.path)}: {load_catalog().framework_label(target.framework)}, "
-            f"targets {target.hardware} on {target.os}",
+            f"\n[bold]Project[/bold] {plain(target.path)}: {plain(label)}, "
+            f"targets {plain(str(target.hardware))} on {plain(str(target.os))}",
             highlight=False,
         )
         _print_findings(console, project.findings)
