@@ -21,6 +21,7 @@ class FrameworkFacts:
     id: str
     label: str
     module: str  # the import name, e.g. torch
+    imports: tuple[str, ...] = ()  # top-level import names in its projects' environment (framework and tools)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,12 @@ class Catalog:
     deploy: Mapping[str, DeployFacts]
     scales: Mapping[str, tuple[str, ...]]  # scale -> files it keeps
     baseline_formats: Mapping[str, str]  # framework -> the format every project can write
+    common_imports: tuple[str, ...] = ()  # import names in every project's environment
+
+    def shadowed_import(self, package: str, framework: str) -> str | None:
+        """The dependency a project package named `package` would shadow in a `framework` project, if any."""
+        names = (*self.common_imports, *self.frameworks[framework].imports, self.frameworks[framework].module)
+        return next((name for name in names if name.lower() == package.lower()), None)
 
     def project_formats(self, framework: str, deploy: str, browser_training: bool = False) -> tuple[str, ...]:
         """The formats a project exports: its target's, then the baseline, then what they are made from."""
@@ -150,12 +157,19 @@ def _text(value: Any, where: str, allow_empty: bool = False) -> str:
     return value
 
 
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.isidentifier() for item in value):
+        raise CatalogError(f"{where}: must be a list of import names")
+    return tuple(value)
+
+
 def parse_catalog(data: Any, source: str = "catalog.yaml") -> Catalog:
     """Build the catalogue from parsed YAML; raises CatalogError naming the entry at fault."""
     root = _mapping(data, source)
     frameworks = {
         key: FrameworkFacts(key, _text(entry.get("label"), f"{source}: frameworks.{key}.label"),
-                            _text(entry.get("module"), f"{source}: frameworks.{key}.module"))
+                            _text(entry.get("module"), f"{source}: frameworks.{key}.module"),
+                            _names(entry.get("imports", []), f"{source}: frameworks.{key}.imports"))
         for key, entry in _mapping(root.get("frameworks"), f"{source}: frameworks").items()
     }
     hardware = {}
@@ -262,7 +276,8 @@ def parse_catalog(data: Any, source: str = "catalog.yaml") -> Catalog:
             raise CatalogError(f"{source}: scales.{key}.keeps: must be a list of paths")
         scales[key] = tuple(str(path) for path in keeps)
     return Catalog(
-        str(root.get("version", "")), frameworks, hardware, install, tasks, formats, deploy, scales, baseline
+        str(root.get("version", "")), frameworks, hardware, install, tasks, formats, deploy, scales, baseline,
+        _names(root.get("common_imports", []), f"{source}: common_imports"),
     )
 
 

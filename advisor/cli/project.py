@@ -19,7 +19,7 @@ from advisor.cli.app import (
     RulesOption,
     app,
 )
-from advisor.errors import InputError
+from advisor.errors import Aborted, InputError
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,11 @@ def _create(options: ProjectOptions, interactive: bool) -> None:
         recorded = collected.settings.get("recorded_framework") if options.framework is None else None
         request = ProjectRequest(options.directory, collected.answers, settings, options.force, recorded)
     created = create_project(ruleset, request)
-    print_generated(created)
-    if interactive:
-        from advisor.ui.wizard import finish_wizard
+    try:
+        print_generated(created)
+        if interactive:
+            from advisor.ui.wizard import finish_wizard
 
-        finish_wizard(created, request.directory, request.answers)
+            finish_wizard(created, request.directory, request.answers)
+    except KeyboardInterrupt:
+        raise Aborted(f"interrupted; the project in {created.path} is complete") from None

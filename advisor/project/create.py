@@ -12,7 +12,7 @@ from advisor.decide.rules import RuleSet
 from advisor.errors import Aborted, InputError
 from advisor.project.plan import GenerationPlan, plan_generation
 from advisor.project.render import check_destination, render
-from advisor.project.settings import ProjectSettings, project_settings
+from advisor.project.settings import ProjectSettings, check_package_name, project_settings
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,24 @@ def settings_for(
     framework: str | None = None,
 ) -> ProjectSettings:
     """Project settings: flags first, then the answers file, then defaults (the name: DIR's name)."""
-    return project_settings(
-        name if name is not None else stored.get("name", directory.resolve().name),
-        description if description is not None else stored.get("description"),
-        framework if framework is not None else stored.get("framework"),
-    )
+    from_dir = name is None and stored.get("name") is None
+    try:
+        return project_settings(
+            directory.resolve().name if from_dir else name if name is not None else stored.get("name"),
+            description if description is not None else stored.get("description"),
+            framework if framework is not None else stored.get("framework"),
+        )
+    except InputError as error:
+        if from_dir and str(error).startswith("name: "):  # say where the name came from and how to choose one
+            raise InputError(f"{error} (the name comes from DIR; pass --name NAME)") from None
+        raise
 
 
 def create_project(ruleset: RuleSet, request: ProjectRequest) -> CreatedProject:
     """Recommend, plan and render atomically; raises InputError, GenerationError or Aborted (Ctrl-C)."""
     check_destination(request.directory, request.force)
     plan = plan_generation(recommend(ruleset, request.answers), request.settings)
+    check_package_name(request.settings.name, request.settings.package, plan.framework)
     recorded = request.recorded_framework
     if recorded and request.settings.framework_choice == "auto" and plan.framework != recorded:
         raise InputError(

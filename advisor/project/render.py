@@ -1,7 +1,7 @@
 """Render the project template atomically: into a staging folder beside DIR, then moved into place.
 
-`render_into` renders a plan (with its project record) into a folder of its own; `place` moves a rendered
-tree into DIR. Any failure or Ctrl-C removes the staging folder, so nothing half-written is left behind.
+`render_into` renders a plan (with its project record) into a folder of its own; `place` (place.py) moves the
+rendered tree into DIR. Any failure or signal removes the staging folder, so nothing half-written is left.
 """
 
 from __future__ import annotations
@@ -9,14 +9,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from advisor.errors import GenerationError, InputError
+from advisor.interrupts import deferred
+from advisor.project.place import STAGING_PREFIX, place
 from advisor.project.plan import GenerationPlan
 from advisor.project.record import write_record
+from advisor.project.settings import WINDOWS_DEVICES
 from advisor.resources import templates_dir
 
 TEMPLATE = "project"
@@ -39,11 +43,21 @@ def template_digest() -> str:
 
 
 def check_destination(destination: Path, force: bool) -> None:
-    """Refuse a non-empty DIR unless --force; refuse a file in the way always."""
-    if destination.exists() and not destination.is_dir():
+    """Refuse a non-empty DIR unless --force; refuse a file in the way always; name what is wrong."""
+    for parent in reversed(destination.parents):
+        if os.path.lexists(parent) and not parent.is_dir():
+            raise InputError(f"DIR: {parent} is not a directory")
+    if WINDOWS_DEVICES.match(destination.name):
+        raise InputError(f"DIR: {destination.name!r} is a device name on Windows (CON, NUL, COM1...), not a folder")
+    if os.path.lexists(destination) and not destination.is_dir():
         raise InputError(f"DIR: {destination} exists and is not a directory")
-    if destination.is_dir() and any(destination.iterdir()) and not force:
-        raise InputError(f"DIR: {destination} exists and is not empty; pass --force to write into it")
+    if destination.is_dir():
+        try:
+            empty = not any(destination.iterdir())
+        except OSError as error:
+            raise InputError(f"DIR: cannot read {destination}: {error.strerror or error}") from None
+        if not empty and not force:
+            raise InputError(f"DIR: {destination} exists and is not empty; pass --force to write into it")
 
 
 def render_into(plan: GenerationPlan, staging: Path) -> Path:
@@ -51,21 +65,30 @@ def render_into(plan: GenerationPlan, staging: Path) -> Path:
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
 
-    config = staging / "cookiecutter-config.yaml"
-    # Keep cookiecutter's replay and cache files out of the user's home directory.
-    config.write_text(f"cookiecutters_dir: {staging / 'cache'}\nreplay_dir: {staging / 'replay'}\n", encoding="utf-8")
-    try:
-        rendered = Path(
-            cookiecutter(
-                str(template_root()),
-                no_input=True,
-                extra_context=plan.context(),
-                output_dir=str(staging / "out"),
-                config_file=str(config),
-            )
+    # Cookiecutter's replay and cache files go to a folder of their own (not the user's home directory, not
+    # DIR's parent, whose name may not even be UTF-8); its config quotes the paths (JSON strings are YAML).
+    with tempfile.TemporaryDirectory(prefix="advisor-cookiecutter-") as housekeeping:
+        config = Path(housekeeping) / "config.yaml"
+        config.write_text(
+            f"cookiecutters_dir: {json.dumps(str(Path(housekeeping) / 'cache'))}\n"
+            f"replay_dir: {json.dumps(str(Path(housekeeping) / 'replay'))}\n",
+            encoding="utf-8",
         )
-    except (CookiecutterException, OSError, ValueError) as error:
-        raise GenerationError(f"rendering the template failed: {error}") from error
+        try:
+            rendered = Path(
+                cookiecutter(
+                    str(template_root()),
+                    no_input=True,
+                    extra_context=plan.context(),
+                    output_dir=str(staging / "out"),
+                    config_file=str(config),
+                )
+            )
+        except (CookiecutterException, OSError, ValueError) as error:
+            # Cookiecutter's messages can carry the whole context: keep the first line, shortened.
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            shown = first if len(first) <= 200 else first[:197] + "..."
+            raise GenerationError(f"rendering the template failed: {shown}") from None
     # pip byte-compiles an installed template's valid-Python files; their caches are not the project's.
     for cache in sorted(rendered.rglob("__pycache__"), reverse=True):
         shutil.rmtree(cache, ignore_errors=True)
@@ -73,49 +96,46 @@ def render_into(plan: GenerationPlan, staging: Path) -> Path:
     return rendered
 
 
-def check_overwrite(rendered: Path, destination: Path) -> None:
-    """With --force: refuse, before writing anything, a path in DIR that the project cannot replace.
-
-    A file where the project has a folder (or the reverse) would stop the copy half-way, and a link would
-    send the project's file somewhere outside DIR.
-    """
-    for source in sorted(rendered.rglob("*")):
-        target = destination / source.relative_to(rendered)
-        if target.is_symlink():
-            raise InputError(f"DIR: {target} is a link; advisor does not write through links (move it away)")
-        if source.is_dir() and target.exists() and not target.is_dir():
-            raise InputError(f"DIR: {target} is a file where the project needs a folder (move it away)")
-        if not source.is_dir() and target.is_dir():
-            raise InputError(f"DIR: {target} is a folder where the project needs a file (move it away)")
-
-
-def place(rendered: Path, destination: Path) -> None:
-    """Move a rendered tree into DIR (new or empty); with --force, over same-named files in DIR."""
-    if destination.is_dir() and any(destination.iterdir()):
-        check_overwrite(rendered, destination)
-        # --force: write over same-named files; never delete what the user had there.
-        shutil.copytree(rendered, destination, dirs_exist_ok=True)
-        return
-    if destination.is_dir():
-        destination.rmdir()
-    os.replace(rendered, destination)
-
-
 def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path:
-    """Render `plan` into `destination` (new or empty; with --force, over existing files)."""
+    """Render `plan` into `destination` (new or empty; with --force, over same-named entries).
+
+    Staging happens inside an existing DIR (same filesystem, even for a mount point) or beside a new one;
+    the staging folder and any parent folders made for DIR are removed whatever happens, signals included.
+    """
     destination = destination.resolve()
     check_destination(destination, force)
-    created = [parent for parent in destination.parents if not parent.exists()]
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.advisor-", dir=destination.parent))
+    exists = destination.is_dir()
+    created = [] if exists else [parent for parent in destination.parents if not parent.exists()]
+    staging: Path | None = None
     placed = False
     try:
-        place(render_into(plan, staging), destination)
+        try:
+            if not exists:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(
+                tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=destination)
+                if exists
+                else tempfile.mkdtemp(prefix=f".{destination.name}.advisor-", dir=destination.parent)
+            )
+        except OSError as error:
+            where = error.filename or (destination if exists else destination.parent)
+            raise InputError(f"DIR: cannot write in {where}: {error.strerror or error}") from None
+        rendered = render_into(plan, staging)
+        with deferred():  # a signal waits until every entry is in place
+            try:
+                place(rendered, destination, force)
+            except OSError as error:
+                raise GenerationError(
+                    f"placing the project in {destination} failed: {error.strerror or error}"
+                    + (f" ({error.filename})" if error.filename else "")
+                ) from None
         placed = True
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if not placed:
-            for parent in created:  # innermost first: the folders this run made for DIR, if still empty
-                with contextlib.suppress(OSError):
-                    parent.rmdir()
+        with deferred():
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            if not placed:
+                for parent in created:  # innermost first: the folders this run made for DIR, if still empty
+                    with contextlib.suppress(OSError):
+                        parent.rmdir()
     return destination

@@ -36,38 +36,79 @@ class ProjectSettings:
 
 
 def slug_of(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """Lower-case ASCII words joined by '-': accents are dropped from their letters ('Café' -> 'cafe')."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+# Names Windows reserves for devices, with or without an extension: a folder or file so named cannot exist there.
+WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
 
 def is_plain_line(text: str) -> bool:
-    """No control characters, line or paragraph separators, or undecodable bytes (lone surrogates)."""
-    return not any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+    """No control or invisible format characters (bidi overrides, zero-width), line or paragraph separators,
+    or undecodable bytes (lone surrogates): what is shown is what is written."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in text)
 
 
-def validate_name(raw: object) -> tuple[str, str, str]:
-    """(name, slug, package) or InputError saying what a valid name looks like."""
-    name = "" if raw is None else str(raw).strip()
+def _quoted(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def shadowed_dependency(package: str, framework: str) -> str | None:
+    """The dependency of a `framework` project that a package named `package` would hide, if any."""
+    from advisor.catalog import load_catalog
+
+    return load_catalog().shadowed_import(package, framework)
+
+
+def check_package_name(name: str, package: str, framework: str) -> None:
+    """Refuse a package name that would shadow one of the project's own dependencies."""
+    shadowed = shadowed_dependency(package, framework)
+    if shadowed is not None:
+        raise InputError(
+            f"name: {_quoted(name)} would make a package '{package}' that hides '{shadowed}', which "
+            f"{framework} projects import; choose another name"
+        )
+
+
+def validate_name(raw: object, framework: str | None = None) -> tuple[str, str, str]:
+    """(name, slug, package) or InputError saying what a valid name looks like.
+
+    With `framework`, also refuse a package that would shadow one of that framework's project dependencies.
+    """
+    if raw is not None and not isinstance(raw, str):
+        raise InputError(f"name: must be text, got {type(raw).__name__}")
+    name = "" if raw is None else raw.strip()
     if not name:
         raise InputError("name: must not be empty")
     if len(name) > MAX_NAME or not is_plain_line(name):
-        raise InputError(f"name: must be one line of at most {MAX_NAME} characters, without control characters")
+        raise InputError(
+            f"name: must be one line of at most {MAX_NAME} characters, without control or invisible characters"
+        )
     slug = slug_of(name)
     if not slug or not slug[0].isalpha():
         raise InputError(
-            f"name: {name!r} must start with a letter and contain letters or digits (e.g. 'cat-classifier')"
+            f"name: {_quoted(name)} must start with a letter and contain letters or digits (e.g. 'cat-classifier')"
         )
     package = slug.replace("-", "_")
     if keyword.iskeyword(package) or package in SHADOWED or package in sys.stdlib_module_names:
-        raise InputError(f"name: {name!r} would make a package '{package}' that shadows an existing module")
+        raise InputError(f"name: {_quoted(name)} would make a package '{package}' that shadows an existing module")
+    if WINDOWS_DEVICES.match(slug) or WINDOWS_DEVICES.match(package):
+        raise InputError(f"name: {_quoted(name)} is a device name on Windows (CON, NUL, COM1...), not a folder name")
+    if framework is not None:
+        check_package_name(name, package, framework)
     return name, slug, package
 
 
 def validate_description(raw: object) -> str:
     if raw is None:
         return DEFAULT_DESCRIPTION
-    text = str(raw).strip()
+    if not isinstance(raw, str):
+        raise InputError(f"description: must be text, got {type(raw).__name__}")
+    text = raw.strip()
     if not is_plain_line(text):
-        raise InputError("description: must be one line of text (no newlines or control characters)")
+        raise InputError("description: must be one line of text (no newlines, control or invisible characters)")
     if len(text) > MAX_DESCRIPTION:
         raise InputError(f"description: at most {MAX_DESCRIPTION} characters, got {len(text)}")
     return text or DEFAULT_DESCRIPTION
@@ -78,7 +119,7 @@ def validate_framework_choice(raw: object) -> FrameworkChoice:
     for choice in FRAMEWORK_CHOICES:
         if value == choice:
             return choice
-    raise InputError(f"framework: {value!r} is not one of {', '.join(FRAMEWORK_CHOICES)}")
+    raise InputError(f"framework: {_quoted(value)} is not one of {', '.join(FRAMEWORK_CHOICES)}")
 
 
 def project_settings(name: object, description: object = None, framework: object = None) -> ProjectSettings:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+import shlex
 
 from advisor.catalog import load_catalog
 from advisor.project.create import CreatedProject
+from advisor.ui.text import plain, printable
 
 
 def print_generated(created: CreatedProject) -> None:
@@ -22,25 +23,31 @@ def print_generated(created: CreatedProject) -> None:
         pick = f"{label(plan.framework)} (recommended, confidence {rec.confidence})"
     else:
         pick = f"{label(plan.framework)} (your choice, also the recommendation)"
-    console.print(f"[green]Created[/green] {path}")
-    console.print(f"  framework: {pick}")
-    console.print(f"  project:   {settings.slug} (package {settings.package}), task template {plan.template_task}")
+    console.print(f"[green]Created[/green] {plain(str(path))}")
+    console.print(f"  framework: {plain(pick)}")
+    console.print(
+        f"  project:   {plain(settings.slug)} (package {plain(settings.package)}), "
+        f"task template {plain(plan.template_task)}"
+    )
     if plan.task_note:
-        console.print(f"  [yellow]note:[/yellow] {plan.task_note}")
+        console.print(f"  [yellow]note:[/yellow] {plain(plan.task_note)}")
     for gap in plan.export_gaps:
-        console.print(f"  [yellow]export:[/yellow] {escape(gap)}")
+        console.print(f"  [yellow]export:[/yellow] {plain(gap)}")
     if rec.facts.defaulted:
         console.print(
-            "  defaulted: " + ", ".join(f"{q}={rec.facts.answers[q]}" for q in rec.facts.defaulted), style="dim"
+            "  defaulted: " + ", ".join(f"{q}={rec.facts.answers[q]}" for q in rec.facts.defaulted),
+            style="dim", markup=False,
         )
     console.print("  decision record: docs/DECISION.md; replay: .advisor/answers.yaml")
     console.print("\nNext:")
-    console.print(f"  cd {path}", markup=False, soft_wrap=True)
+    console.print(f"  cd {printable(shlex.quote(str(path)))}", markup=False, soft_wrap=True)
     # The framework first, built for the hardware: installing the project alone would let pip pick a
     # default build (on Linux, PyTorch's multi-GB CUDA wheel even for a CPU project).
     install = load_catalog().install_command(plan.framework, plan.hardware, plan.os)
-    console.print(f"  # {label(plan.framework)} for {plan.hardware} on {plan.os} (README.md, Install):", style="dim")
+    console.print(
+        f"  # {label(plan.framework)} for {plan.hardware} on {plan.os} (README.md, Install):", style="dim", markup=False
+    )
     for line in install.splitlines():
         console.print(f"  {line}", markup=False, soft_wrap=True)
     console.print('  pip install -e ".[dev]"', markup=False, soft_wrap=True)
-    console.print(f"  advisor smoke {path}", markup=False, soft_wrap=True)
+    console.print(f"  advisor smoke {printable(shlex.quote(str(path)))}", markup=False, soft_wrap=True)

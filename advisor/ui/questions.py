@@ -21,14 +21,15 @@ def question_dict(question: Question) -> dict[str, Any]:
 def print_questions(questionnaire: Questionnaire) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"advisor questions (rules {questionnaire.version})", show_lines=True)
     for column in ("id", "question", "choices (default in bold)", "asked when"):
         table.add_column(column)
     for q in questionnaire.questions:
-        choices = "\n".join(
-            (f"[bold]{c.value}[/bold]" if c.value == q.default else c.value) + f" [dim]- {c.help}[/dim]"
-            for c in q.choices
-        )
-        table.add_row(q.id, q.prompt, choices, q.when.describe() if q.when else "always")
+        choices = Text()
+        for index, c in enumerate(q.choices):
+            choices.append(("\n" if index else "") + c.value, style="bold" if c.value == q.default else "")
+            choices.append(f" - {c.help}", style="dim")
+        table.add_row(Text(q.id), Text(q.prompt), choices, Text(q.when.describe() if q.when else "always"))
     Console().print(table)

@@ -64,7 +64,7 @@ def print_recommendation(rec: Recommendation, explain: bool = False) -> None:
         body.append(
             Text("Ignored (not applicable): " + ", ".join(facts.ignored), style="dim")
         )
-    title = f"advisor recommends {rec.label(rec.framework)}"
+    title = Text(f"advisor recommends {rec.label(rec.framework)}")
     console.print(Panel(Group(*body), title=title, title_align="left", border_style="green"))
     if explain:
         print_trace(rec, console)
@@ -72,11 +72,13 @@ def print_recommendation(rec: Recommendation, explain: bool = False) -> None:
 
 def print_trace(rec: Recommendation, console: Console) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Every rule, matched or not", show_lines=False)
     for column in ("rule", "kind", "matched", "why / why not"):
         table.add_column(column)
     for outcome in rec.evaluation.outcomes:
         detail = outcome.result.text if outcome.matched else "; ".join(outcome.result.why_not())
-        table.add_row(outcome.rule.id, outcome.kind, "yes" if outcome.matched else "no", detail)
+        cells = (outcome.rule.id, outcome.kind, "yes" if outcome.matched else "no", detail)
+        table.add_row(*(Text(cell) for cell in cells))  # rule text is data, never markup
     console.print(table)

@@ -81,10 +81,13 @@ def _validator(check: Callable[[str], object]) -> Callable[[str], bool | str]:
     return validate
 
 
-def name_prompt(default: str, **io: Any) -> Prompt:
+def name_prompt(default: str, framework: str | None = None, **io: Any) -> Prompt:
     import questionary
 
-    return questionary.text("Project name:", default=default, validate=_validator(validate_name), **io)
+    def check(text: str) -> object:
+        return validate_name(text, framework)
+
+    return questionary.text("Project name:", default=default, validate=_validator(check), **io)
 
 
 def check_directory(text: str, force: bool = False) -> Path:
@@ -120,6 +123,7 @@ def confirm_prompt(message: str, default: bool, **io: Any) -> Prompt:
 
 def ask(prompt: Prompt) -> Any:
     """Ask one prompt; Ctrl-C (or Ctrl-D) aborts the whole wizard."""
+    _end_of_input_aborts(prompt)
     try:
         answer = prompt.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
@@ -127,6 +131,21 @@ def ask(prompt: Prompt) -> Any:
     if answer is None:
         raise Aborted()
     return answer
+
+
+def _end_of_input_aborts(prompt: Prompt) -> None:
+    """Ctrl-D ends a select or confirm prompt as it ends a text prompt (questionary binds it only for text)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _end(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    application = prompt.application
+    current = application.key_bindings
+    application.key_bindings = merge_key_bindings([current, bindings]) if current is not None else bindings
 
 
 def ask_questions(
@@ -211,10 +230,12 @@ def run_wizard(
             framework = "auto" if picked == rec.framework else picked
 
     name = name if name is not None else stored.get("name")
+    chosen: str | None = rec.framework if str(framework).lower() == "auto" else str(framework).lower()
+    chosen = chosen if chosen in ruleset.frameworks else None  # a bad --framework is refused later, by name
     if name is None:
         default_name = directory.resolve().name if directory is not None else "my-dl-project"
-        name = ask(name_prompt(default_name, **io))
-    _, slug, _ = validate_name(name)
+        name = ask(name_prompt(default_name, chosen, **io))
+    _, slug, _ = validate_name(name, chosen)
 
     if directory is None:
         directory = check_directory(ask(directory_prompt(slug, force, **io)), force)

@@ -12,7 +12,7 @@ from advisor.project.settings import project_settings, validate_description
         ("My DL Project", "my-dl-project", "my_dl_project"),
         ("cat_classifier", "cat-classifier", "cat_classifier"),
         ("  Speech  2 Text!! ", "speech-2-text", "speech_2_text"),
-        ("Ünïcode Näme", "n-code-n-me", "n_code_n_me"),
+        ("Ünïcode Näme", "unicode-name", "unicode_name"),  # accents dropped, letters kept
     ],
 )
 def test_names_become_slug_and_package(name, slug, package):
@@ -32,10 +32,10 @@ def test_names_become_slug_and_package(name, slug, package):
         ("class", "shadows an existing module"),
         ("a" * 65, "at most 64 characters"),
         ("two\nlines", "one line"),
-        ("Ab\x1fcd\x7fef", "without control characters"),
-        ("form\x0cfeed", "without control characters"),
-        ("line\u2028sep", "without control characters"),
-        ("bad\udcffbyte", "without control characters"),  # a byte that was not UTF-8 on the command line
+        ("Ab\x1fcd\x7fef", "without control or invisible characters"),
+        ("form\x0cfeed", "without control or invisible characters"),
+        ("line\u2028sep", "without control or invisible characters"),
+        ("bad\udcffbyte", "without control or invisible characters"),  # a byte that was not UTF-8 on the command line
     ],
 )
 def test_bad_names_are_refused_with_the_field(name, fragment):

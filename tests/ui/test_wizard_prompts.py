@@ -64,6 +64,22 @@ def test_ctrl_c_aborts_with_exit_130(ruleset):
     assert caught.value.exit_code == 130 and str(caught.value) == "aborted, nothing written"
 
 
+CTRL_D = "\x04"
+
+
+@pytest.mark.parametrize("kind", ["select", "confirm", "text"])
+def test_ctrl_d_aborts_every_kind_of_prompt(ruleset, kind):
+    prompts = {
+        "select": (wizard.question_prompt, ruleset.questionnaire.get("goal"), "prototype"),
+        "confirm": (wizard.confirm_prompt, "Run the smoke tests now?", True),
+        "text": (wizard.description_prompt,),
+    }
+    factory, *args = prompts[kind]
+    with pytest.raises(Aborted) as caught:
+        answer(factory, CTRL_D + ENTER, *args)  # without the binding, Enter would answer
+    assert caught.value.exit_code == 130 and str(caught.value) == "aborted, nothing written"
+
+
 UP = "\x1b[A"
 
 
@@ -122,3 +138,16 @@ def test_require_terminal_refuses_pipes(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     with pytest.raises(InputError, match="pass --no-input"):
         wizard.require_terminal()
+
+
+def test_ctrl_c_at_the_smoke_prompt_says_the_project_exists(ruleset, tmp_path):
+    from advisor.project.create import ProjectRequest, create_project
+    from advisor.project.settings import project_settings
+
+    created = create_project(ruleset, ProjectRequest(tmp_path / "p", {}, project_settings("p-smoke")))
+    with create_pipe_input() as pipe, pytest.raises(Aborted) as caught:
+        pipe.send_text(CTRL_C)
+        wizard.finish_wizard(created, tmp_path / "p", {}, input=pipe, output=DummyOutput())
+    assert caught.value.exit_code == 130
+    assert str(caught.value) == f"aborted; the project in {created.path} is complete, only the smoke run stopped"
+    assert (created.path / "pyproject.toml").is_file()
