@@ -60,3 +60,13 @@ def read_regular_file(
         return bytes(data)
     finally:
         os.close(descriptor)
+
+
+def resolved(path: Path | str, field: str) -> Path:
+    """`path` made absolute with links followed; InputError naming `field` for a link loop."""
+    from advisor.errors import InputError
+
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as error:  # "Symlink loop from ...", ELOOP
+        raise InputError(f"{field}: {path} cannot be resolved: {getattr(error, 'strerror', None) or error}") from None

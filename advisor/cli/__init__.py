@@ -110,7 +110,7 @@ def _show_usage_error(error: Any) -> None:
 
 
 def _say(line: str) -> None:
-    from advisor.ui.text import printable
+    from advisor.text import printable
 
     with contextlib.suppress(OSError, ValueError):
         print(printable(line), file=sys.stderr)  # a path's escape sequences are shown, not obeyed

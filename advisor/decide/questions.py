@@ -16,6 +16,8 @@ from advisor.decide.yamlfile import YamlProblem, kind_of, line_of, load_yaml, pa
 from advisor.errors import InputError, RulesError
 
 QUESTIONS_FILE = "questions.yaml"
+# The public contract: other tools pass these ids (and the plan reads them); they are never renamed.
+CONTRACT_IDS = ("goal", "deploy", "hardware", "os", "scale", "task", "experience", "pretrained", "existing_stack")
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,9 @@ def load_questionnaire(rules_dir: Path, content: bytes | None = None) -> Questio
             problems.append(f"{path}:{line_of(raw, line_of(data))}: {question.id}: duplicate question id")
             continue
         questions.append(question)
+    missing = [qid for qid in CONTRACT_IDS if qid not in {q.id for q in questions}]
+    if missing and not problems:
+        problems.append(f"{path}:{line_of(data)}: missing the contract's questions: {', '.join(missing)}")
     if problems:
         raise RulesError(problems)
     version = data.get("version", "")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from advisor.decide.conditions import Condition, ConditionProblem, check_condition, condition_from_dict
-from advisor.decide.questions import QUESTIONS_FILE, Questionnaire, load_questionnaire
+from advisor.decide.conditions import Condition, ConditionProblem, Group, check_condition, condition_from_dict
+from advisor.decide.questions import CONTRACT_IDS, QUESTIONS_FILE, Questionnaire, load_questionnaire
 from advisor.decide.yamlfile import (
     MAX_RULE_FILE_BYTES,
     YamlProblem,
@@ -31,7 +31,9 @@ from advisor.errors import InputError, RulesError
 from advisor.files import FileRefused
 from advisor.resources import catalog_path
 from advisor.resources import rules_dir as builtin_rules_dir
+from advisor.text import has_unsafe
 
+UNSAFE_TEXT = "must be plain text: no control characters (ESC...), bidi or zero-width characters"
 Effect = Literal["exclude", "caveat"]
 EFFECTS: tuple[Effect, ...] = ("exclude", "caveat")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -242,7 +244,7 @@ def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = (), *, use_cache: b
             except (ValueError, TypeError, KeyError, RecursionError):
                 pass  # malformed or from another version: parse the files
             else:
-                if ruleset.sources == tuple(str(d) for d in dirs):
+                if ruleset.sources == tuple(str(d) for d in dirs) and _consistent(ruleset, cached):
                     return ruleset
     questions_content = contents[questions_path]
     if not isinstance(questions_content, bytes):
@@ -264,6 +266,40 @@ def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = (), *, use_cache: b
     if key is not None:
         cache.store(key, ruleset.to_dict())
     return ruleset
+
+
+def _consistent(ruleset: RuleSet, data: Any) -> bool:
+    """What validation guarantees, checked again on a cached set (well-typed is not enough if it was edited)."""
+    stack = [data]
+    while stack:  # every text in the entry is plain
+        item = stack.pop()
+        if isinstance(item, str):
+            if has_unsafe(item, allow_newlines=True):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    questionnaire = ruleset.questionnaire
+    choices = questionnaire.choices()
+    rules: tuple[Rule, ...] = (*ruleset.preferences, *ruleset.constraints)
+    ids = [rule.id for rule in rules]
+    return (
+        all(qid in choices for qid in CONTRACT_IDS)
+        and all(framework in ruleset.labels for framework in questionnaire.frameworks)
+        and len(set(ids)) == len(ids)
+        and all(RULE_ID.match(rule_id) for rule_id in ids)
+        and all(rule.when is None or _known_choices(rule.when, choices) for rule in rules)
+        and all(q.when is None or _known_choices(q.when, choices) for q in questionnaire.questions)
+    )
+
+
+def _known_choices(condition: Condition, choices: Mapping[str, tuple[str, ...]]) -> bool:
+    if isinstance(condition, Group):
+        return all(_known_choices(item, choices) for item in condition.items)
+    values = condition.value if isinstance(condition.value, tuple) else (condition.value,)
+    return condition.question in choices and all(value in choices[condition.question] for value in values)
 
 
 def _read(path: Path) -> bytes | str:
@@ -356,6 +392,8 @@ def _common(
             problems.append(ConditionProblem(f"'{key}' must be text, got {kind_of(text)}", line))
         elif not isinstance(text, str) or not text.strip():
             problems.append(ConditionProblem(f"missing '{key}': every rule says why, and where it is documented", line))
+        elif has_unsafe(text, allow_newlines=True):
+            problems.append(ConditionProblem(f"'{key}' {UNSAFE_TEXT}", line))
     when = None
     if "when" in raw:
         when, found = check_condition(raw["when"], questionnaire.choices())
@@ -415,6 +453,8 @@ def _parse_constraint(
     workaround = raw.get("workaround", "")
     if not isinstance(workaround, str):
         problems.append(ConditionProblem(f"'workaround' must be text, got {kind_of(workaround)}", line))
+    elif has_unsafe(workaround, allow_newlines=True):
+        problems.append(ConditionProblem(f"'workaround' {UNSAFE_TEXT}", line))
     if problems:
         return None
     return Constraint(

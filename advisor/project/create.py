@@ -10,6 +10,7 @@ from typing import Any
 from advisor.decide.engine import recommend
 from advisor.decide.rules import RuleSet
 from advisor.errors import Aborted, InputError
+from advisor.files import resolved
 from advisor.project.plan import GenerationPlan, plan_generation
 from advisor.project.render import check_destination, render
 from advisor.project.settings import ProjectSettings, check_package_name, project_settings
@@ -41,7 +42,7 @@ def settings_for(
     from_dir = name is None and stored.get("name") is None
     try:
         return project_settings(
-            directory.resolve().name if from_dir else name if name is not None else stored.get("name"),
+            resolved(directory, "DIR").name if from_dir else name if name is not None else stored.get("name"),
             description if description is not None else stored.get("description"),
             framework if framework is not None else stored.get("framework"),
         )

@@ -234,11 +234,17 @@ def _parse_flat(data: Mapping[str, Any], where: str, project_dir: Path | None) -
 
 def framework_from_dependencies(project_dir: Path) -> str | None:
     """pytorch or tensorflow from pyproject.toml's dependencies (for 0.1.0 records saying 'auto')."""
+    from advisor.files import FileRefused, read_regular_file
+
     try:
-        data = tomllib.loads((project_dir / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_regular_file(project_dir / "pyproject.toml", 1024 * 1024).decode("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
-    dependencies = data.get("project", {}).get("dependencies", [])
+    project = data.get("project")
+    dependencies = project.get("dependencies") if isinstance(project, dict) else None
+    if not isinstance(dependencies, list):
+        return None
     names = {str(d).split(";")[0].split("[")[0].strip().split(" ")[0] for d in dependencies}
     names = {name.rstrip("<>=!~0123456789.,").lower() for name in names}
     if "torch" in names:

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from advisor.errors import GenerationError, InputError
+from advisor.files import resolved
 from advisor.interrupts import deferred
 from advisor.project.place import STAGING_PREFIX, place
 from advisor.project.plan import GenerationPlan
@@ -102,7 +103,7 @@ def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path
     Staging happens inside an existing DIR (same filesystem, even for a mount point) or beside a new one;
     the staging folder and any parent folders made for DIR are removed whatever happens, signals included.
     """
-    destination = destination.resolve()
+    destination = resolved(destination, "DIR")
     check_destination(destination, force)
     exists = destination.is_dir()
     created = [] if exists else [parent for parent in destination.parents if not parent.exists()]

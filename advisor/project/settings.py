@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advisor.errors import InputError
+from advisor.text import has_unsafe
 
 FrameworkChoice = Literal["auto", "pytorch", "tensorflow"]
 FRAMEWORK_CHOICES: tuple[FrameworkChoice, ...] = ("auto", "pytorch", "tensorflow")
@@ -48,7 +49,7 @@ WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]
 def is_plain_line(text: str) -> bool:
     """No control or invisible format characters (bidi overrides, zero-width), line or paragraph separators,
     or undecodable bytes (lone surrogates): what is shown is what is written."""
-    return not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in text)
+    return not has_unsafe(text)
 
 
 def _quoted(text: str, limit: int = 80) -> str:

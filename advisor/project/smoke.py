@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, Literal
 
 from advisor import interrupts
 from advisor.errors import AdvisorError, InputError
+from advisor.files import FileRefused, read_regular_file, resolved
 from advisor.project.record import RECORD_PATH, read_record
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
@@ -39,6 +40,7 @@ OUTPUT_LIMIT = 64 * 1024  # the tail of pytest's output kept in a report
 MESSAGE_LIMIT = 500
 NAME_LIMIT = 1000
 PROGRESS_PLUGIN = "advisor_smoke_progress"
+REPORT_LIMIT = 32 * 1024 * 1024  # junit.xml and the progress log: far above any real suite's
 PROGRESS_ENV = "ADVISOR_SMOKE_PROGRESS"
 # Runs inside the project's pytest: one line per test start and finish, flushed at once.
 PROGRESS_SOURCE = '''"""advisor smoke: log each test's start and finish (written by advisor, removed after the run)."""
@@ -157,7 +159,7 @@ def run_smoke(
     project: Path, python: str | None = None, marker: str = "smoke", timeout: float = DEFAULT_TIMEOUT_S
 ) -> SmokeReport:
     timeout = check_timeout(timeout)
-    project = Path(project).resolve()
+    project = resolved(project, "DIR")
     if not (project / "tests").is_dir() or not (project / "pyproject.toml").is_file():
         raise InputError(
             f"DIR: {short(str(project), 200)} is not a generated project (needs pyproject.toml and tests/)"
@@ -219,7 +221,12 @@ def _run(
                 f"smoke: pytest did not run in {short(str(project), 200)} with {short(python)}: {short(tail, 300)}"
             )
         try:
-            tests = parse_junit(report_file.read_text(encoding="utf-8", errors="replace"))
+            # The project's own code could have swapped the report for a FIFO or a link to /dev/zero.
+            report = read_regular_file(report_file, REPORT_LIMIT, follow_links=False)
+            tests = parse_junit(report.decode("utf-8", errors="replace"))
+        except (OSError, FileRefused) as error:
+            where = short(str(project), 200)
+            raise AdvisorError(f"smoke: pytest's report in {where} cannot be read: {error}") from None
         except ElementTree.ParseError as error:
             where = short(str(project), 200)
             raise AdvisorError(f"smoke: pytest's report in {where} is not valid XML: {error}") from None
@@ -242,9 +249,10 @@ def read_progress(path: Path) -> tuple[str | None, int]:
     running: str | None = None
     finished = 0
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        data = read_regular_file(path, REPORT_LIMIT, follow_links=False, truncate=True)
+    except (OSError, FileRefused):
         return None, 0
+    lines = data.decode("utf-8", errors="replace").splitlines()
     for line in lines:
         event, _, nodeid = line.partition("\t")
         if event == "start":

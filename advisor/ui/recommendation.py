@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from advisor.decide.engine import Recommendation
+from advisor.text import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,8 +36,8 @@ def print_recommendation(rec: Recommendation, explain: bool = False) -> None:
         body.append(Text("\nWhy", style="bold"))
         for reason in rec.reasons[:TOP_REASONS]:
             line = Text(f"  {reason.weight:+g} {reason.framework}  ", style="cyan")
-            line.append(reason.reason)
-            line.append(f"\n        [{reason.rule}] {reason.source}", style="dim")
+            line.append(printable(reason.reason))
+            line.append(f"\n        [{reason.rule}] {printable(reason.source)}", style="dim")
             body.append(line)
         hidden = len(rec.reasons) - TOP_REASONS
         if hidden > 0:
@@ -44,11 +45,11 @@ def print_recommendation(rec: Recommendation, explain: bool = False) -> None:
     if rec.caveats:
         body.append(Text("\nCaveats", style="bold"))
         for caveat in rec.caveats:
-            body.append(Text(f"  ! {caveat}", style="yellow"))
+            body.append(Text(f"  ! {printable(caveat)}", style="yellow"))
     body.append(Text("\nWhat would flip it", style="bold"))
     if rec.flips:
         for flip in rec.flips:
-            body.append(Text(f"  {flip.text}"))
+            body.append(Text(f"  {printable(flip.text)}"))
     else:
         body.append(Text("  no single answer change flips this recommendation", style="dim"))
     if facts.defaulted:
@@ -80,5 +81,5 @@ def print_trace(rec: Recommendation, console: Console) -> None:
     for outcome in rec.evaluation.outcomes:
         detail = outcome.result.text if outcome.matched else "; ".join(outcome.result.why_not())
         cells = (outcome.rule.id, outcome.kind, "yes" if outcome.matched else "no", detail)
-        table.add_row(*(Text(cell) for cell in cells))  # rule text is data, never markup
+        table.add_row(*(Text(printable(cell)) for cell in cells))  # rule text is data, never markup
     console.print(table)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.decide.questions import Question, Questionnaire, is_relevant
 from advisor.decide.rules import RuleSet
 from advisor.errors import Aborted, InputError
+from advisor.files import resolved
 from advisor.project.render import check_destination
 from advisor.project.settings import DEFAULT_DESCRIPTION, validate_description, validate_name
 
@@ -233,7 +234,7 @@ def run_wizard(
     chosen: str | None = rec.framework if str(framework).lower() == "auto" else str(framework).lower()
     chosen = chosen if chosen in ruleset.frameworks else None  # a bad --framework is refused later, by name
     if name is None:
-        default_name = directory.resolve().name if directory is not None else "my-dl-project"
+        default_name = resolved(directory, "DIR").name if directory is not None else "my-dl-project"
         name = ask(name_prompt(default_name, chosen, **io))
     _, slug, _ = validate_name(name, chosen)
 

@@ -202,8 +202,19 @@ def set_weight(data, value):
         lambda d: d.update(key="0" * 64),
         lambda d: d.update(format=999),
         lambda d: d.update(ruleset=[]),
+        # well-typed but not what validation lets through
+        lambda d: d["ruleset"]["preferences"][0].update(reason="R\x1b]8;;http://evil\x1b\\L\u202e"),
+        lambda d: d["ruleset"]["labels"].update(pytorch="Py\x1b[2JTorch"),
+        lambda d: d["ruleset"]["preferences"][0].update(id="[bold]Not-An-Id"),
+        lambda d: d["ruleset"]["preferences"][1].update(id=d["ruleset"]["preferences"][0]["id"]),
+        lambda d: d["ruleset"]["preferences"][0].update(when={"question": "moon", "operator": "equals", "value": "x"}),
+        lambda d: d["ruleset"]["preferences"][0].update(when={"question": "os", "operator": "equals", "value": "x"}),
+        lambda d: d["ruleset"]["questionnaire"].update(frameworks=["pytorch", "tensorflow", "jax"]),
+        lambda d: d["ruleset"]["questionnaire"].update(questions=d["ruleset"]["questionnaire"]["questions"][:1]),
     ],
-    ids=["nan", "huge", "text-weight", "list-reason", "bad-effect", "bad-not", "sources", "key", "format", "shape"],
+    ids=["nan", "huge", "text-weight", "list-reason", "bad-effect", "bad-not", "sources", "key", "format", "shape",
+         "escapes", "label-escapes", "bad-id", "duplicate-id", "unknown-question", "unknown-choice", "unknown-framework",
+         "missing-questions"],
 )
 def test_tampered_entries_are_ignored(cache_dir, change):
     expected = load_ruleset()

@@ -265,3 +265,24 @@ def test_recommend_json_never_prints_nan_or_infinity(tmp_path, advisor_cli):
     good = advisor_cli("recommend", "--json", "-a", "deploy=server")
     assert good.returncode == 0
     json.loads(good.stdout, parse_constant=lambda name: pytest.fail(f"{name} in --json output"))
+
+
+@pytest.mark.parametrize("field", ["reason", "source"])
+@pytest.mark.parametrize("text", ["R\x1b[31mRED", "link\x1b]8;;http://evil\x1b\\x", "bell\x07", "bidi\u202eX"])
+def test_control_and_bidi_characters_in_rule_text_are_problems(tmp_path, field, text):
+    values = {"reason": "r", "source": "https://example.com", field: text}
+    rules = rule_dir(tmp_path, json.dumps({"preferences": [
+        {"id": "p", "scores": {"pytorch": 1}, "reason": values["reason"], "source": values["source"]}
+    ]}), name="policy.json")
+    (problem,) = problems_of(rules)
+    assert f"'{field}' must be plain text" in problem and "\x1b" not in problem
+
+
+def test_questions_must_keep_the_contracts_ids(tmp_path):
+    from advisor.decide.questions import load_questionnaire
+    from advisor.resources import rules_dir
+
+    text = (rules_dir() / "questions.yaml").read_text(encoding="utf-8").replace("id: existing_stack", "id: stack")
+    with pytest.raises(RulesError) as caught:
+        load_questionnaire(rules_dir(), text.encode())
+    assert caught.value.problems[-1].endswith("missing the contract's questions: existing_stack")

@@ -377,3 +377,11 @@ def test_a_deferred_interrupt_comes_after_the_block():
         "    print('then', error)\n"
     )
     assert result.stdout == "block finished\nthen SIGTERM\n", result
+
+
+def test_a_symlink_loop_as_dir_is_one_line(tmp_path):
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    for args in (["new", "loop1", "--no-input"], ["new", "loop1", "--force", "--no-input"], ["smoke", "loop1"]):
+        result = run_advisor(*args, cwd=tmp_path)
+        assert result.returncode == 2 and result.stderr.startswith("error: DIR: loop1 cannot be resolved")

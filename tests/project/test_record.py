@@ -1,5 +1,7 @@
 """The project record (.advisor/answers.yaml): written by advisor, read by doctor, smoke and replay."""
 
+import os
+
 import pytest
 import yaml
 from helpers.trees import tree_bytes
@@ -141,3 +143,21 @@ def test_bad_records_name_the_field(data, message):
 def test_missing_record_says_not_generated(tmp_path):
     with pytest.raises(InputError, match="not a generated project"):
         read_record(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    ['project = "x"\n', "project = [1]\n", "[project]\ndependencies = 5\n", "x = " + "[" * 5000 + "]" * 5000 + "\n",
+     "fifo", "dev-zero", "not = valid = toml\n"],
+)
+def test_a_hostile_pyproject_only_means_the_framework_is_unknown(tmp_path, pyproject):
+    from advisor.project.record import framework_from_dependencies
+
+    path = tmp_path / "pyproject.toml"
+    if pyproject == "fifo":
+        os.mkfifo(path)
+    elif pyproject == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_text(pyproject)
+    assert framework_from_dependencies(tmp_path) is None

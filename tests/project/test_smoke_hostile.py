@@ -295,3 +295,23 @@ def test_repeated_signals_cannot_stop_the_cleanup_of_a_stubborn_test(tmp_path, s
     assert advisor.returncode == 130 and "Traceback" not in stderr, stderr
     assert not alive(int(pid_file.read_text()))
     assert list(tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize("swap", ["fifo", "dev-zero"])
+@pytest.mark.parametrize("target", ["junit", "progress"])
+def test_a_project_that_swaps_the_reports_cannot_hang_or_flood_smoke(tmp_path, advisor_cli, swap, target):
+    project = make_project(tmp_path, "@pytest.mark.smoke\ndef test_ok():\n    pass\n")
+    (project / "conftest.py").write_text(
+        "import os\n\n"
+        "def pytest_unconfigure(config):\n"
+        f"    path = {'config.option.xmlpath' if target == 'junit' else 'os.environ[' + repr('ADVISOR_SMOKE_PROGRESS') + ']'}\n"
+        "    os.remove(path)\n"
+        f"    {'os.mkfifo(path)' if swap == 'fifo' else 'os.symlink(' + repr('/dev/zero') + ', path)'}\n"
+    )
+    started = time.monotonic()
+    result = advisor_cli("smoke", str(project), "--timeout", "60")
+    assert time.monotonic() - started < 30 and "Traceback" not in result.stderr
+    if target == "junit":
+        assert result.returncode == 1 and "report in" in result.stderr and "cannot be read" in result.stderr
+    else:
+        assert result.returncode in (0, 1), result.stderr

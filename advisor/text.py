@@ -1,0 +1,26 @@
+"""Text from outside (rule files, paths, names, tool output) checked or made safe for a terminal.
+
+Unsafe: control characters (ESC starts terminal sequences), invisible format characters (bidi overrides,
+zero-width), line/paragraph separators and undecodable bytes (lone surrogates).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def is_unsafe(char: str) -> bool:
+    return unicodedata.category(char) in UNSAFE
+
+
+def has_unsafe(text: str, allow_newlines: bool = False) -> bool:
+    return any(is_unsafe(char) for char in text if not (allow_newlines and char == "\n"))
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every unsafe character shown as its escape (`\\x1b`, `\\u202e`), so it prints as written."""
+    return "".join(
+        char if (keep_newlines and char == "\n") or not is_unsafe(char) else repr(char)[1:-1] for char in text
+    )
