@@ -6,17 +6,21 @@ zero-width), line/paragraph separators and undecodable bytes (lone surrogates).
 
 from __future__ import annotations
 
-import unicodedata
-
 UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 def is_unsafe(char: str) -> bool:
+    import unicodedata
+
     return unicodedata.category(char) in UNSAFE
 
 
 def has_unsafe(text: str, allow_newlines: bool = False) -> bool:
-    return any(is_unsafe(char) for char in text if not (allow_newlines and char == "\n"))
+    if allow_newlines:
+        text = text.replace("\n", "")
+    if text.isprintable():  # the fast path (in C): no control, format or separator characters at all
+        return False
+    return any(is_unsafe(char) for char in text)  # non-printable also covers spaces like NBSP: look closer
 
 
 def printable(text: str, keep_newlines: bool = False) -> str:
