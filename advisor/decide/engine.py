@@ -1,6 +1,8 @@
 """The engine: answers -> facts -> evaluation (full trace) -> recommendation (with flips).
 
-Deterministic: every rule is evaluated, matched or not; ties go to the rule set's first framework.
+Deterministic: every rule is evaluated, matched or not. A tie goes to the framework the team knows
+(`experience`), then to the one already in production (`existing_stack`), then to the ecosystem default
+(the rule set's first framework); the recommendation says which decided.
 """
 
 from __future__ import annotations
@@ -31,6 +33,29 @@ class RuleOutcome:
         return "preference" if isinstance(self.rule, Preference) else "constraint"
 
 
+TieBreak = Literal["experience", "existing_stack", "ecosystem default"]
+# The answers that break a tie, in order: what the team knows, then what already runs in production.
+TIE_QUESTIONS: tuple[TieBreak, ...] = ("experience", "existing_stack")
+TIE_WORDS: dict[str, str] = {
+    "experience": "the team's experience",
+    "existing_stack": "the systems already in production",
+    "ecosystem default": "the ecosystem default",
+}
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Frameworks that scored the same at the top, and what picked one of them."""
+
+    frameworks: tuple[str, ...]
+    decided_by: TieBreak
+    detail: str  # the deciding answer (`experience=tensorflow`) or the default framework
+
+    @property
+    def text(self) -> str:
+        return f"a tie between {', '.join(self.frameworks)}, decided by {TIE_WORDS[self.decided_by]} ({self.detail})"
+
+
 @dataclass(frozen=True)
 class Evaluation:
     facts: Facts
@@ -38,6 +63,7 @@ class Evaluation:
     scores: dict[str, float]
     excluded: dict[str, tuple[str, ...]]  # framework -> ids of the constraints that ruled it out
     framework: str | None  # None when every framework is ruled out
+    tie: Tie | None = None  # set when the top score was shared
 
 
 @dataclass(frozen=True)
@@ -79,6 +105,10 @@ class Recommendation:
     labels: Mapping[str, str] = field(default_factory=dict)  # framework -> display name
 
     @property
+    def tie(self) -> Tie | None:
+        return self.evaluation.tie
+
+    @property
     def facts(self) -> Facts:
         return self.evaluation.facts
 
@@ -108,9 +138,24 @@ def evaluate_rules(ruleset: RuleSet, facts: Facts, explain: bool = True) -> Eval
         elif rule.effect == "exclude" and rule.framework is not None:
             excluded.setdefault(rule.framework, []).append(rule.id)
     feasible = [f for f in ruleset.frameworks if f not in excluded]
-    # max() keeps the first of equal scores: the rule set's order breaks ties.
-    picked = max(feasible, key=lambda f: scores[f]) if feasible else None
-    return Evaluation(facts, tuple(outcomes), scores, {f: tuple(ids) for f, ids in excluded.items()}, picked)
+    picked, tie = pick(feasible, scores, facts.answers)
+    return Evaluation(facts, tuple(outcomes), scores, {f: tuple(ids) for f, ids in excluded.items()}, picked, tie)
+
+
+def pick(feasible: list[str], scores: Mapping[str, float], answers: Mapping[str, str]) -> tuple[str | None, Tie | None]:
+    """The top-scoring feasible framework; a tie goes to the team's experience, then the existing stack, then
+    the first feasible framework in the rule set's order (the ecosystem default)."""
+    if not feasible:
+        return None, None
+    top = max(scores[f] for f in feasible)
+    tied = tuple(f for f in feasible if scores[f] == top)
+    if len(tied) == 1:
+        return tied[0], None
+    for question in TIE_QUESTIONS:
+        answer = answers.get(question)
+        if answer in tied:
+            return answer, Tie(tied, question, f"{question}={answer}")
+    return tied[0], Tie(tied, "ecosystem default", f"{tied[0]}, the rule set's first framework")
 
 
 def recommend(ruleset: RuleSet, provided: Mapping[str, str]) -> Recommendation:
@@ -145,6 +190,8 @@ def recommend(ruleset: RuleSet, provided: Mapping[str, str]) -> Recommendation:
     caveats = [_caveat_text(rule) for rule in constraints]
     if framework is None:
         caveats.insert(0, "every framework is ruled out by the constraints above; revisit those answers")
+    elif evaluation.tie is not None:
+        caveats.append(f"low confidence: {evaluation.tie.text}; both frameworks fit, see the flips below")
     elif confidence == "low":
         caveats.append(
             f"low confidence: the margin is {_number(margin)} point(s), so both frameworks fit; "

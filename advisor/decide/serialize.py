@@ -29,6 +29,14 @@ def constraint_dict(constraint: Constraint) -> dict[str, Any]:
     }
 
 
+def tie_dict(rec: Recommendation) -> dict[str, Any] | None:
+    """The tie at the top and what decided it (`experience`, `existing_stack`, `ecosystem default`), or None."""
+    tie = rec.tie
+    if tie is None:
+        return None
+    return {"frameworks": list(tie.frameworks), "decided_by": tie.decided_by, "detail": tie.detail, "text": tie.text}
+
+
 def recommendation_dict(rec: Recommendation, trace: bool = True) -> dict[str, Any]:
     facts = rec.facts
     data: dict[str, Any] = {
@@ -47,6 +55,7 @@ def recommendation_dict(rec: Recommendation, trace: bool = True) -> dict[str, An
         "answers": dict(facts.answers),
         "ignored": list(facts.ignored),
         "ruleset_version": rec.ruleset_version,
+        "tie": tie_dict(rec),
     }
     if trace:
         data["trace"] = [

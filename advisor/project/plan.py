@@ -55,6 +55,7 @@ class GenerationPlan:
             "scores": dict(rec.scores),
             "margin": rec.margin,
             "confidence": rec.confidence,
+            "tie": rec.tie.text if rec.tie is not None else "",
             "reasons": [reason_dict(reason) for reason in rec.reasons],
             "caveats": list(rec.caveats),
             "flips": [flip.text for flip in rec.flips],

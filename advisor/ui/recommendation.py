@@ -32,6 +32,8 @@ def print_recommendation(rec: Recommendation, explain: bool = False) -> None:
         line.append(f" {score:g}{ruled_out}")
         body.append(line)
     body.append(Text(f"margin {rec.margin:g} · confidence {rec.confidence} · rules {rec.ruleset_version}"))
+    if rec.tie is not None:
+        body.append(Text(f"{rec.tie.text[0].upper()}{rec.tie.text[1:]}", style="bold"))
     if rec.reasons:
         body.append(Text("\nWhy", style="bold"))
         for reason in rec.reasons[:TOP_REASONS]:

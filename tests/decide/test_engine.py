@@ -2,7 +2,9 @@
 
 import textwrap
 
-from advisor.decide.engine import evaluate_rules, recommend
+import pytest
+
+from advisor.decide.engine import evaluate_rules, pick, recommend
 from advisor.decide.questions import resolve
 from advisor.decide.rules import load_ruleset
 
@@ -83,11 +85,13 @@ def test_deterministic(ruleset):
     assert first.scores == second.scores and first.flips == second.flips and first.reasons == second.reasons
 
 
-def test_tie_goes_to_first_framework(ruleset):
+def test_a_tie_with_no_team_answer_goes_to_the_ecosystem_default(ruleset):
     facts = resolve(ruleset.questionnaire, {"deploy": "android"})
     evaluation = evaluate_rules(ruleset, facts)
-    assert evaluation.scores["pytorch"] == evaluation.scores["tensorflow"]
+    if evaluation.scores["pytorch"] != evaluation.scores["tensorflow"]:
+        pytest.skip("the built-in rules no longer tie here; test_a_tie_says_what_decided_it_everywhere covers it")
     assert evaluation.framework == ruleset.frameworks[0] == "pytorch"
+    assert evaluation.tie is not None and evaluation.tie.decided_by == "ecosystem default"
 
 
 def write_policy(tmp_path, text):
@@ -123,3 +127,73 @@ def test_when_every_framework_is_excluded_the_pick_is_none(tmp_path):
     assert rec.framework is None
     assert rec.confidence == "none"
     assert "every framework is ruled out" in rec.caveats[0]
+
+
+# --- ties: the team's experience, then the existing stack, then the ecosystem default -------------------
+
+
+@pytest.mark.parametrize(
+    "answers, framework, decided_by",
+    [
+        ({"experience": "tensorflow", "existing_stack": "pytorch"}, "tensorflow", "experience"),
+        ({"experience": "pytorch", "existing_stack": "tensorflow"}, "pytorch", "experience"),
+        ({"experience": "both", "existing_stack": "tensorflow"}, "tensorflow", "existing_stack"),
+        ({"experience": "none", "existing_stack": "none"}, "pytorch", "ecosystem default"),
+    ],
+)
+def test_a_tie_goes_to_the_team_then_the_stack_then_the_default(answers, framework, decided_by):
+    picked, tie = pick(["pytorch", "tensorflow"], {"pytorch": 3, "tensorflow": 3}, answers)
+    assert picked == framework and tie is not None and tie.decided_by == decided_by
+    assert tie.frameworks == ("pytorch", "tensorflow")
+
+
+def test_no_tie_no_tie_break():
+    assert pick(["pytorch", "tensorflow"], {"pytorch": 3, "tensorflow": 2}, {"experience": "tensorflow"}) == (
+        "pytorch", None
+    )
+    # a framework ruled out cannot win a tie, whatever the team knows
+    assert pick(["pytorch"], {"pytorch": 3, "tensorflow": 3}, {"experience": "tensorflow"}) == ("pytorch", None)
+
+
+def balancing_rules(tmp_path, ruleset, answers):
+    """A user rule that levels the built-in scores for `answers`, so the pick is a tie."""
+    scores = recommend(ruleset, answers).scores
+    low = min(scores, key=lambda f: scores[f])
+    gap = max(scores.values()) - scores[low]
+    rules = tmp_path / "balance"
+    rules.mkdir()
+    if gap:
+        (rules / "balance.yaml").write_text(
+            f"preferences:\n  - id: level-the-scores\n    scores: {{{low}: {gap}}}\n"
+            "    reason: levels the scores for this test\n    source: https://example.com\n"
+        )
+    else:
+        (rules / "balance.yaml").write_text(
+            "preferences:\n  - id: level-nothing\n    when: {question: goal, equals: research}\n"
+            "    scores: {pytorch: 1, tensorflow: 1}\n    reason: r\n    source: https://example.com\n"
+        )
+    return rules
+
+
+@pytest.mark.parametrize("experience, stack, framework, decided_by", [
+    ("tensorflow", "pytorch", "tensorflow", "experience"),
+    ("pytorch", "tensorflow", "pytorch", "experience"),
+    ("both", "tensorflow", "tensorflow", "existing_stack"),
+    ("none", "none", "pytorch", "ecosystem default"),
+])
+def test_a_tie_says_what_decided_it_everywhere(tmp_path, ruleset, experience, stack, framework, decided_by):
+    from advisor.decide.serialize import recommendation_dict
+
+    answers = {"goal": "production", "task": "vision", "hardware": "nvidia", "scale": "multi-gpu",
+               "experience": experience, "existing_stack": stack}
+    rec = recommend(load_ruleset([balancing_rules(tmp_path, ruleset, answers)]), answers)
+    assert rec.scores["pytorch"] == rec.scores["tensorflow"]
+    assert rec.framework == framework and rec.tie is not None and rec.tie.decided_by == decided_by
+    assert rec.confidence == "low" and any(rec.tie.text in caveat for caveat in rec.caveats)
+    data = recommendation_dict(rec)
+    assert data["framework"] == framework and data["tie"]["decided_by"] == decided_by
+    # DECISION.md gets the same sentence
+    from advisor.project.plan import plan_generation
+    from advisor.project.settings import project_settings
+
+    assert plan_generation(rec, project_settings("tied")).context()["_advisor"]["tie"] == rec.tie.text
