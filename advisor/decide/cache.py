@@ -28,7 +28,7 @@ from typing import Any
 from advisor import __version__
 from advisor.files import FileRefused, read_regular_file
 
-FORMAT = 1  # bump when RuleSet.to_dict changes shape
+FORMAT = 2  # bump when RuleSet.to_dict changes shape
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 PREFIX = "ruleset-"
 SUFFIX = ".json"

@@ -103,6 +103,7 @@ class Recommendation:
     evaluation: Evaluation
     ruleset_version: str
     labels: Mapping[str, str] = field(default_factory=dict)  # framework -> display name
+    oldest_check: str | None = None  # ISO date: when the rule set's least recently checked rule was checked
 
     @property
     def tie(self) -> Tie | None:
@@ -209,6 +210,7 @@ def recommend(ruleset: RuleSet, provided: Mapping[str, str]) -> Recommendation:
         evaluation=evaluation,
         ruleset_version=ruleset.version,
         labels=dict(ruleset.labels),
+        oldest_check=ruleset.oldest_check.isoformat() if ruleset.oldest_check else None,
     )
 
 

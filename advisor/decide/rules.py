@@ -7,10 +7,11 @@ Loading checks schema and cross-references and reports every problem as `file:li
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,8 +38,9 @@ UNSAFE_TEXT = "must be plain text: no control characters (ESC...), bidi or zero-
 Effect = Literal["exclude", "caveat"]
 EFFECTS: tuple[Effect, ...] = ("exclude", "caveat")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-PREFERENCE_KEYS = {"id", "when", "scores", "reason", "source"}
-CONSTRAINT_KEYS = {"id", "when", "framework", "effect", "reason", "workaround", "source"}
+PREFERENCE_KEYS = {"id", "when", "scores", "reason", "source", "checked"}
+CONSTRAINT_KEYS = {"id", "when", "framework", "effect", "reason", "workaround", "source", "checked"}
+DEFAULT_MAX_AGE = 365  # days before a rule's `checked` date counts as stale
 MAX_WEIGHT = 1000  # a weight beyond this is a typo or an attack, not a preference
 MAX_ID = 80
 
@@ -51,6 +53,7 @@ class Preference:
     reason: str
     source: str
     origin: str  # file:line, for messages and the trace
+    checked: datetime.date | None = None  # when the rule's facts were last checked; required on built-in rules
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,12 +63,13 @@ class Preference:
             "reason": self.reason,
             "source": self.source,
             "origin": self.origin,
+            "checked": None if self.checked is None else self.checked.isoformat(),
         }
 
     @classmethod
     def from_dict(cls, data: Any, frameworks: tuple[str, ...]) -> Preference:
         """The inverse of to_dict, checking every type and weight; ValueError on anything else."""
-        _expect_keys(data, ("id", "when", "scores", "reason", "source", "origin"))
+        _expect_keys(data, ("id", "when", "scores", "reason", "source", "origin", "checked"))
         scores = data["scores"]
         if not isinstance(scores, dict) or not scores:
             raise ValueError("not a score mapping")
@@ -74,7 +78,7 @@ class Preference:
                 raise ValueError("not a weight")
         return cls(
             _text(data["id"]), _when(data["when"]), dict(scores), _text(data["reason"]), _text(data["source"]),
-            _text(data["origin"]),
+            _text(data["origin"]), _checked(data["checked"]),
         )
 
 
@@ -88,6 +92,7 @@ class Constraint:
     workaround: str
     source: str
     origin: str
+    checked: datetime.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,12 +104,15 @@ class Constraint:
             "workaround": self.workaround,
             "source": self.source,
             "origin": self.origin,
+            "checked": None if self.checked is None else self.checked.isoformat(),
         }
 
     @classmethod
     def from_dict(cls, data: Any, frameworks: tuple[str, ...]) -> Constraint:
         """The inverse of to_dict, checking every type; ValueError on anything else."""
-        _expect_keys(data, ("id", "when", "framework", "effect", "reason", "workaround", "source", "origin"))
+        _expect_keys(
+            data, ("id", "when", "framework", "effect", "reason", "workaround", "source", "origin", "checked")
+        )
         framework, effect = data["framework"], data["effect"]
         if framework is not None and framework not in frameworks:
             raise ValueError("not a framework")
@@ -113,6 +121,7 @@ class Constraint:
         return cls(
             _text(data["id"]), _when(data["when"]), framework, "exclude" if effect == "exclude" else "caveat",
             _text(data["reason"]), _text(data["workaround"]), _text(data["source"]), _text(data["origin"]),
+            _checked(data["checked"]),
         )
 
 
@@ -144,6 +153,16 @@ class RuleSet:
     @property
     def frameworks(self) -> tuple[str, ...]:
         return self.questionnaire.frameworks
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return (*self.preferences, *self.constraints)
+
+    @property
+    def oldest_check(self) -> datetime.date | None:
+        """The oldest `checked` date among the rules (None when no rule carries one)."""
+        dates = [rule.checked for rule in self.rules if rule.checked is not None]
+        return min(dates) if dates else None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready) for the rule-set cache; from_dict reads it back."""
@@ -190,6 +209,71 @@ def _text(value: Any) -> str:
 
 def _when(value: Any) -> Condition | None:
     return None if value is None else condition_from_dict(value)
+
+
+def _checked(value: Any) -> datetime.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError("not a date")
+    return datetime.date.fromisoformat(value)
+
+
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def checked_problem(value: Any, today: datetime.date) -> tuple[datetime.date | None, str | None]:
+    """A rule's `checked` value read as a date, or why it is unusable: a real date (YAML's unquoted
+    YYYY-MM-DD, or the same quoted), not in the future."""
+    if isinstance(value, datetime.datetime) or not isinstance(value, (datetime.date, str)):
+        shown = quoted(str(value)) if isinstance(value, datetime.datetime) else kind_of(value)
+        return None, f"'checked' must be a date YYYY-MM-DD, got {shown}"
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if not ISO_DATE.match(text):
+                raise ValueError
+            value = datetime.date.fromisoformat(text)
+        except ValueError:
+            return None, f"'checked' must be a date YYYY-MM-DD, got {quoted(shorten(value))}"
+    if value > today:
+        return None, f"'checked' date {value.isoformat()} is in the future (today is {today.isoformat()})"
+    return value, None
+
+
+@dataclass(frozen=True)
+class StaleRule:
+    """A rule whose facts were last checked too long ago (or, for a user rule, never said when)."""
+
+    id: str
+    origin: str  # file:line
+    checked: datetime.date | None
+    age_days: int | None  # None when the rule has no `checked` date
+    max_age: int
+
+    def message(self) -> str:
+        if self.checked is None:
+            return f"{self.origin}: {self.id}: no 'checked' date (say when its facts were last checked)"
+        return (
+            f"{self.origin}: {self.id}: checked {self.checked.isoformat()}, {self.age_days} days ago "
+            f"(older than {self.max_age})"
+        )
+
+
+def stale_rules(ruleset: RuleSet, today: datetime.date, max_age: int = DEFAULT_MAX_AGE) -> list[StaleRule]:
+    """The rules whose `checked` date is more than `max_age` days before `today`, and the rules without
+    one (only user rules can lack it), in rule-set order."""
+    if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 1:
+        raise ValueError(f"max_age must be a positive number of days, got {max_age!r}")
+    stale: list[StaleRule] = []
+    for rule in ruleset.rules:
+        if rule.checked is None:
+            stale.append(StaleRule(rule.id, rule.origin, None, None, max_age))
+            continue
+        age = (today - rule.checked).days
+        if age > max_age:
+            stale.append(StaleRule(rule.id, rule.origin, rule.checked, age, max_age))
+    return stale
 
 
 def weight_problem(weight: Any) -> str | None:
@@ -254,7 +338,7 @@ def load_ruleset(extra_dirs: tuple[Path, ...] | list[Path] = (), *, use_cache: b
     seen: dict[str, str] = {}
     for files in files_by_dir.values():
         for path in files:
-            _load_rule_file(path, contents[path], questionnaire, rules, seen, problems)
+            _load_rule_file(path, contents[path], questionnaire, rules, seen, problems, builtin=path.parent == base)
     if problems:
         raise RulesError(problems)
     from advisor.catalog import load_catalog
@@ -328,6 +412,8 @@ def _load_rule_file(
     rules: list[Rule],
     seen: dict[str, str],
     problems: list[str],
+    *,
+    builtin: bool = False,
 ) -> None:
     if not isinstance(content, bytes):
         problems.append(f"{path}:1: cannot read: {content}")
@@ -344,6 +430,7 @@ def _load_rule_file(
     for key in data:
         if key not in ("preferences", "constraints"):
             problems.append(f"{path}:{top}: unknown top-level key {quoted(key)} (allowed: preferences, constraints)")
+    today = datetime.date.today()
     parsers: tuple[tuple[str, Callable[[Any, Questionnaire, str, list[ConditionProblem]], Rule | None]], ...] = (
         ("preferences", _parse_preference),
         ("constraints", _parse_constraint),
@@ -360,7 +447,10 @@ def _load_rule_file(
             valid_id = isinstance(rule_id, str) and len(rule_id) <= MAX_ID and RULE_ID.match(rule_id)
             label = rule_id if valid_id else f"{kind}[{index}]"
             found: list[ConditionProblem] = []
+            checked = _rule_checked(raw, builtin, today, found)
             rule = parse(raw, questionnaire, where, found)
+            if rule is not None and checked is not None:
+                rule = replace(rule, checked=checked)
             problems += [f"{path}:{found_problem.line or line}: {label}: {found_problem}" for found_problem in found]
             if rule is None:
                 continue
@@ -369,6 +459,26 @@ def _load_rule_file(
                 continue
             seen[rule.id] = where
             rules.append(rule)
+
+
+def _rule_checked(
+    raw: Any, builtin: bool, today: datetime.date, problems: list[ConditionProblem]
+) -> datetime.date | None:
+    """The rule's `checked` date (None if absent or bad), its problems added to `problems`: optional on user
+    rules, required on built-in ones."""
+    if not isinstance(raw, Mapping):
+        return None
+    line = line_of(raw)
+    if "checked" not in raw:
+        if builtin:
+            problems.append(
+                ConditionProblem("missing 'checked': a built-in rule says when its facts were checked", line)
+            )
+        return None
+    checked, problem = checked_problem(raw["checked"], today)
+    if problem is not None:
+        problems.append(ConditionProblem(problem, line))
+    return checked
 
 
 def _common(

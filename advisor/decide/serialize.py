@@ -55,6 +55,7 @@ def recommendation_dict(rec: Recommendation, trace: bool = True) -> dict[str, An
         "answers": dict(facts.answers),
         "ignored": list(facts.ignored),
         "ruleset_version": rec.ruleset_version,
+        "oldest_check": rec.oldest_check,
         "tie": tie_dict(rec),
     }
     if trace:

@@ -10,6 +10,8 @@ from advisor.text import printable
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from advisor.decide.whynot import WhyNot
+
 TOP_REASONS = 6
 
 
@@ -85,3 +87,23 @@ def print_trace(rec: Recommendation, console: Console) -> None:
         cells = (outcome.rule.id, outcome.kind, "yes" if outcome.matched else "no", detail)
         table.add_row(*(Text(printable(cell)) for cell in cells))  # rule text is data, never markup
     console.print(table)
+
+
+def print_why_not(other: WhyNot, rec: Recommendation) -> None:
+    """What rules a framework out and the smallest answer changes that would pick it."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    console.print(Text(f"Why not {rec.label(other.framework)}", style="bold"))
+    console.print(Text(f"  {printable(other.note)}"))
+    for blocker in other.blockers:
+        line = Text(f"  ruled out by [{blocker.rule}] when {blocker.condition}: ", style="yellow")
+        line.append(printable(blocker.reason))
+        if blocker.workaround:
+            line.append(f" Workaround: {printable(blocker.workaround)}")
+        console.print(line)
+    for change in other.changes:
+        scores = ", ".join(f"{framework} {score:g}" for framework, score in change.scores.items())
+        detail = f"margin {change.margin:g}" + (f"; {change.tie}" if change.tie else "")
+        console.print(Text(f"  {printable(change.text)}  ({scores}; {detail})"))

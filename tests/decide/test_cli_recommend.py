@@ -157,3 +157,26 @@ def test_version(advisor_cli):
 
     result = advisor_cli("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"advisor {__version__}"
+
+
+def test_why_not_shows_the_changes_and_blockers_in_text_and_json(advisor_cli):
+    args = ("recommend", "-a", "deploy=browser", "-a", "browser_training=yes", "--why-not", "pytorch")
+    data = json.loads(advisor_cli(*args, "--json").stdout)["why_not"]
+    assert data["framework"] == "pytorch" and not data["already_recommended"]
+    assert [blocker["rule"] for blocker in data["blockers"]] == ["browser-training-needs-tfjs"]
+    assert data["changes"] and all(change["margin"] >= 0 for change in data["changes"])
+    text = advisor_cli(*args)
+    assert text.returncode == 0 and "Why not PyTorch" in text.stdout and "browser-training-needs-tfjs" in text.stdout
+    assert data["changes"][0]["text"] in text.stdout.replace("\n", "")
+
+
+def test_why_not_an_unknown_framework_is_bad_input(advisor_cli):
+    result = advisor_cli("recommend", "--why-not", "jax")
+    assert result.returncode == 2 and result.stderr.strip() == "error: --why-not: 'jax' is not one of pytorch, tensorflow"
+
+
+def test_json_carries_the_oldest_check_date(advisor_cli):
+    from advisor.decide.rules import load_ruleset
+
+    data = json.loads(advisor_cli("recommend", "--json").stdout)
+    assert data["oldest_check"] == load_ruleset().oldest_check.isoformat()

@@ -35,6 +35,8 @@ def test_scenario(case, ruleset):
         assert case["excluded"] in rec.evaluation.excluded
     for text in case.get("caveat_mentions", []):
         assert any(text.lower() in caveat.lower() for caveat in rec.caveats), (text, rec.caveats)
+    if "tie" in case:  # what broke the tie: experience, existing_stack, ecosystem default; or none
+        assert (rec.tie.decided_by if rec.tie else "none") == case["tie"], rec.scores
     flip_texts = [flip.text for flip in rec.flips]
     for text in case.get("flips", []):
         assert text in flip_texts, flip_texts

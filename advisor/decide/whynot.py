@@ -1,0 +1,243 @@
+"""`--why-not FRAMEWORK`: what rules a framework out now, and the fewest answer changes that would pick it.
+
+The search reuses the engine: each trial answer set goes through `resolve` (so a conditional question is
+only changed where it is asked) and `evaluate_rules(..., explain=False)` (the same pick `recommend` makes).
+Change sets are tried by size: every single change, then every pair, then every triple, stopping at the
+first size that picks the framework (so each reported set is minimal: no smaller set does it) or when the
+next size no longer fits in the evaluation budget. Enumeration follows questionnaire and choice order, so
+the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.decide.engine import Evaluation, evaluate_rules
+from advisor.decide.questions import Facts, Question, resolve
+from advisor.decide.rules import Constraint, RuleSet
+from advisor.decide.yamlfile import quoted
+from advisor.errors import InputError
+
+MAX_SIZE = 3  # answers changed at once
+MAX_EVALUATIONS = 5000  # a size is searched only when all its candidates fit in what is left of this
+LIMIT = 5  # change sets reported
+
+Change = tuple[str | None, str]  # (answer now, or None when the question is not asked now; new answer)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A constraint that rules the framework out under the current answers."""
+
+    rule: str
+    reason: str
+    workaround: str
+    source: str
+    condition: str  # when it applies, e.g. "deploy = browser and browser_training = yes"; "always"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "reason": self.reason,
+            "workaround": self.workaround,
+            "source": self.source,
+            "condition": self.condition,
+        }
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Answer changes that make advisor pick the framework, with the scores they lead to."""
+
+    changes: tuple[tuple[str, Change], ...]  # (question, (old, new)), in questionnaire order
+    scores: dict[str, float]
+    margin: float  # the framework's lead over the best other feasible framework (0: a tie, or no other feasible)
+    excluded: tuple[str, ...]  # frameworks the changed answers rule out
+    tie: str | None = None  # how a tie was broken in its favour (margin 0), e.g. by the team's experience
+
+    @property
+    def size(self) -> int:
+        return len(self.changes)
+
+    def as_answers(self) -> dict[str, str]:
+        return {question: new for question, (_, new) in self.changes}
+
+    @property
+    def text(self) -> str:
+        return ", ".join(f"{q}: {old if old is not None else '(not asked)'} -> {new}" for q, (old, new) in self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "changes": {question: [old, new] for question, (old, new) in self.changes},
+            "scores": dict(self.scores),
+            "margin": self.margin,
+            "excluded": list(self.excluded),
+            "tie": self.tie,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    framework: str
+    recommended: str | None  # today's pick (None when every framework is ruled out)
+    already_recommended: bool
+    scores: dict[str, float]  # under the current answers
+    blockers: tuple[Blocker, ...]  # constraints that rule the framework out now
+    changes: tuple[ChangeSet, ...]  # smallest change sets, best margin first; empty when none was found
+    found: int  # how many change sets of that size pick it (only the first `limit` are kept)
+    searched_size: int  # every change set of up to this many answers was tried
+    evaluations: int
+    note: str  # one line: what was found, or why nothing was
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "framework": self.framework,
+            "recommended": self.recommended,
+            "already_recommended": self.already_recommended,
+            "scores": dict(self.scores),
+            "blockers": [blocker.to_dict() for blocker in self.blockers],
+            "changes": [change.to_dict() for change in self.changes],
+            "found": self.found,
+            "searched_size": self.searched_size,
+            "evaluations": self.evaluations,
+            "note": self.note,
+        }
+
+
+def why_not(
+    ruleset: RuleSet,
+    provided: Mapping[str, str],
+    framework: str,
+    *,
+    max_size: int = MAX_SIZE,
+    max_evaluations: int = MAX_EVALUATIONS,
+    limit: int = LIMIT,
+) -> WhyNot:
+    """Why `framework` is not the pick for `provided` answers, and the fewest answer changes that would pick it.
+
+    `framework` is an id or a display name, any case; InputError names the known ones otherwise.
+    """
+    target = framework_id(ruleset, framework)
+    questionnaire = ruleset.questionnaire
+    facts = resolve(questionnaire, provided)
+    now = evaluate_rules(ruleset, facts, explain=False)
+    label = ruleset.label(target)
+    if now.framework == target:
+        return WhyNot(
+            target, target, True, dict(now.scores), (), (), 0, 0, 0, f"{label} is already the recommendation"
+        )
+    constraints = {rule.id: rule for rule in ruleset.constraints}
+    blockers = tuple(_blocker(constraints[rule_id]) for rule_id in now.excluded.get(target, ()))
+
+    # The answers a change starts from: what the user gave that is asked now (as find_flips does).
+    base = {qid: facts.answers[qid] for qid in facts.provided if qid in facts.answers}
+    options = [(question, _alternatives(question, facts)) for question in questionnaire.questions]
+    options = [(question, values) for question, values in options if values]
+    found: list[ChangeSet] = []
+    evaluations = 0
+    searched = 0
+    for size in range(1, max_size + 1):
+        if size > len(options) or evaluations + _count(options, size) > max_evaluations:
+            break
+        for changes in _candidates(options, size):
+            evaluations += 1
+            trial = resolve(questionnaire, {**base, **{q.id: new for q, new in changes}})
+            if any(q.id not in trial.answers for q, _ in changes):
+                continue  # a change to a question these answers do not ask
+            result = evaluate_rules(ruleset, trial, explain=False)
+            if result.framework == target:
+                found.append(_change_set(ruleset, facts, changes, result))
+        searched = size
+        if found:
+            break
+    # Stable sort: equal margins keep questionnaire and choice order.
+    found.sort(key=lambda change: -change.margin)
+    return WhyNot(
+        target,
+        now.framework,
+        False,
+        dict(now.scores),
+        blockers,
+        tuple(found[:limit]),
+        len(found),
+        searched,
+        evaluations,
+        _note(ruleset, target, now, blockers, found, searched, max_size),
+    )
+
+
+def framework_id(ruleset: RuleSet, name: str) -> str:
+    """The framework id for an id or display name (any case); InputError naming the known ones otherwise."""
+    wanted = name.strip().lower()
+    for framework in ruleset.frameworks:
+        if wanted in (framework.lower(), ruleset.label(framework).lower()):
+            return framework
+    raise InputError(f"--why-not: {quoted(name)} is not one of {', '.join(ruleset.frameworks)}")
+
+
+def _alternatives(question: Question, facts: Facts) -> tuple[str, ...]:
+    # A question not asked now would start from its default once a change brings it into play.
+    current = facts.answers.get(question.id, question.default)
+    return tuple(value for value in question.values if value != current)
+
+
+def _count(options: list[tuple[Question, tuple[str, ...]]], size: int) -> int:
+    return sum(math.prod(len(values) for _, values in combo) for combo in itertools.combinations(options, size))
+
+
+def _candidates(
+    options: list[tuple[Question, tuple[str, ...]]], size: int
+) -> Iterator[tuple[tuple[Question, str], ...]]:
+    for combo in itertools.combinations(options, size):
+        questions = [question for question, _ in combo]
+        for values in itertools.product(*(values for _, values in combo)):
+            yield tuple(zip(questions, values))
+
+
+def _change_set(
+    ruleset: RuleSet, facts: Facts, changes: tuple[tuple[Question, str], ...], result: Evaluation
+) -> ChangeSet:
+    picked = result.framework
+    others = [result.scores[f] for f in ruleset.frameworks if f != picked and f not in result.excluded]
+    margin = result.scores[picked] - max(others) if picked is not None and others else 0
+    return ChangeSet(
+        tuple((q.id, (facts.answers.get(q.id), new)) for q, new in changes), dict(result.scores), margin,
+        tuple(f for f in ruleset.frameworks if f in result.excluded),
+        None if result.tie is None else result.tie.text,
+    )
+
+
+def _blocker(rule: Constraint) -> Blocker:
+    condition = "always" if rule.when is None else rule.when.describe()
+    return Blocker(rule.id, rule.reason, rule.workaround, rule.source, condition)
+
+
+def _note(
+    ruleset: RuleSet,
+    target: str,
+    now: Evaluation,
+    blockers: tuple[Blocker, ...],
+    found: list[ChangeSet],
+    searched: int,
+    max_size: int,
+) -> str:
+    label = ruleset.label(target)
+    if found:
+        what = "one answer" if searched == 1 else f"{searched} answers"
+        return f"changing {what} makes advisor pick {label} ({len(found)} way(s))"
+    always = [blocker.rule for blocker in blockers if blocker.condition == "always"]
+    if always:
+        return f"{label} is ruled out whatever the answers, by {', '.join(always)}"
+    if searched == 0:
+        return f"no change was searched: even single changes exceed the evaluation budget for {label}"
+    tried = f"no change of up to {searched} answer(s) makes advisor pick {label}"
+    if blockers:
+        tried += f"; it stays ruled out by {', '.join(blocker.rule for blocker in blockers)} or outscored"
+    if searched < max_size:
+        tried += " (larger changes were not searched: over the evaluation budget)"
+    return tried
