@@ -25,6 +25,22 @@ def has_unsafe(text: str, allow_newlines: bool = False) -> bool:
 
 def printable(text: str, keep_newlines: bool = False) -> str:
     """`text` with every unsafe character shown as its escape (`\\x1b`, `\\u202e`), so it prints as written."""
+    if not has_unsafe(text, allow_newlines=keep_newlines):  # the common case, checked in C
+        return text
     return "".join(
         char if (keep_newlines and char == "\n") or not is_unsafe(char) else repr(char)[1:-1] for char in text
     )
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """A value to quote in a one-line message: its text (repr for non-text) on one line, cut to `limit`
+    characters plus "..."."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """repr() of a value's text cut to `limit` characters ("..." after the quote when cut): safe to print."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:limit]) + ("..." if len(text) > limit else "")

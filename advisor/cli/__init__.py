@@ -96,7 +96,10 @@ def _run() -> int:
             return INTERRUPTED
         if os.environ.get("ADVISOR_DEBUG"):
             raise
-        _say(f"error: internal error: {type(error).__name__}: {_short(str(error))} (set ADVISOR_DEBUG=1 for details)")
+        from advisor.text import shorten
+
+        detail = f"{type(error).__name__}: {shorten(str(error), 200)}"
+        _say(f"error: internal error: {detail} (set ADVISOR_DEBUG=1 for details)")
         return 1
 
 
@@ -114,11 +117,6 @@ def _say(line: str) -> None:
 
     with contextlib.suppress(OSError, ValueError):
         print(printable(line), file=sys.stderr)  # a path's escape sequences are shown, not obeyed
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _tolerant_streams() -> None:

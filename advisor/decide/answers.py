@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from advisor.decide.questions import Questionnaire
-from advisor.decide.yamlfile import kind_of, quoted
+from advisor.decide.yamlfile import kind_of
 from advisor.errors import InputError
+from advisor.text import quoted
 
 PROJECT_KEYS = ("name", "description", "framework")
 # What a record adds when replayed (advisor.project.record.replay_input): not answers, not settings either.

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from advisor.decide.yamlfile import kind_of, line_of, shorten
+from advisor.decide.yamlfile import kind_of, line_of
+from advisor.text import shorten
 
 # The closed operator table: name -> (takes a list?, test).
 Test = Callable[[str, Any], bool]

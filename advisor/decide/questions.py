@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from advisor.decide.conditions import Condition, ConditionProblem, condition_from_dict, matches, parse_condition
-from advisor.decide.yamlfile import YamlProblem, kind_of, line_of, load_yaml, parse_rules_text, quoted, shorten
+from advisor.decide.yamlfile import YamlProblem, kind_of, line_of, load_yaml, parse_rules_text
 from advisor.errors import InputError, RulesError
+from advisor.text import quoted, shorten
 
 QUESTIONS_FILE = "questions.yaml"
 # The public contract: other tools pass these ids (and the plan reads them); they are never renamed.

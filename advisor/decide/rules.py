@@ -24,15 +24,13 @@ from advisor.decide.yamlfile import (
     kind_of,
     line_of,
     parse_rules_text,
-    quoted,
     read_bounded,
-    shorten,
 )
 from advisor.errors import InputError, RulesError
 from advisor.files import FileRefused
 from advisor.resources import catalog_path
 from advisor.resources import rules_dir as builtin_rules_dir
-from advisor.text import has_unsafe
+from advisor.text import has_unsafe, quoted, shorten
 
 UNSAFE_TEXT = "must be plain text: no control characters (ESC...), bidi or zero-width characters"
 Effect = Literal["exclude", "caveat"]

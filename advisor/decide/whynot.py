@@ -19,8 +19,8 @@ from typing import Any
 from advisor.decide.engine import Evaluation, evaluate_rules
 from advisor.decide.questions import Facts, Question, resolve
 from advisor.decide.rules import Constraint, RuleSet
-from advisor.decide.yamlfile import quoted
 from advisor.errors import InputError
+from advisor.text import quoted
 
 MAX_SIZE = 3  # answers changed at once
 MAX_EVALUATIONS = 5000  # a size is searched only when all its candidates fit in what is left of this

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.files import FileRefused, read_regular_file
+from advisor.text import shorten
 
 MAX_DEPTH = 50  # nested mappings/lists; real rule files use fewer than 10
 MAX_RULE_FILE_BYTES = 4 * 1024 * 1024
@@ -59,18 +60,6 @@ _DECIMAL_FLOAT = re.compile(
 def line_of(value: object, default: int = 0) -> int:
     line = getattr(value, "line", default)
     return line if isinstance(line, int) else default
-
-
-def shorten(value: object, limit: int = 80) -> str:
-    """A value to quote in a message: its text, cut to `limit` characters plus "..."."""
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def quoted(value: object, limit: int = 80) -> str:
-    """repr() of a value's text cut to `limit` characters ("..." after the quote when cut): safe to print."""
-    text = value if isinstance(value, str) else str(value)
-    return repr(text[:limit]) + ("..." if len(text) > limit else "")
 
 
 def kind_of(value: object) -> str:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from advisor.decide.yamlfile import kind_of, quoted, shorten
+from advisor.decide.yamlfile import kind_of
 from advisor.errors import InputError
+from advisor.text import quoted, shorten
 
 RECORD_PATH = Path(".advisor") / "answers.yaml"
 RECORD_VERSION = 2

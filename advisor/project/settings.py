@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from advisor.errors import InputError
-from advisor.text import has_unsafe
+from advisor.text import has_unsafe, quoted
 
 FrameworkChoice = Literal["auto", "pytorch", "tensorflow"]
 FRAMEWORK_CHOICES: tuple[FrameworkChoice, ...] = ("auto", "pytorch", "tensorflow")
@@ -52,10 +52,6 @@ def is_plain_line(text: str) -> bool:
     return not has_unsafe(text)
 
 
-def _quoted(text: str, limit: int = 80) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
 def shadowed_dependency(package: str, framework: str) -> str | None:
     """The dependency of a `framework` project that a package named `package` would hide, if any."""
     from advisor.catalog import load_catalog
@@ -68,7 +64,7 @@ def check_package_name(name: str, package: str, framework: str) -> None:
     shadowed = shadowed_dependency(package, framework)
     if shadowed is not None:
         raise InputError(
-            f"name: {_quoted(name)} would make a package '{package}' that hides '{shadowed}', which "
+            f"name: {quoted(name)} would make a package '{package}' that hides '{shadowed}', which "
             f"{framework} projects import; choose another name"
         )
 
@@ -90,13 +86,13 @@ def validate_name(raw: object, framework: str | None = None) -> tuple[str, str, 
     slug = slug_of(name)
     if not slug or not slug[0].isalpha():
         raise InputError(
-            f"name: {_quoted(name)} must start with a letter and contain letters or digits (e.g. 'cat-classifier')"
+            f"name: {quoted(name)} must start with a letter and contain letters or digits (e.g. 'cat-classifier')"
         )
     package = slug.replace("-", "_")
     if keyword.iskeyword(package) or package in SHADOWED or package in sys.stdlib_module_names:
-        raise InputError(f"name: {_quoted(name)} would make a package '{package}' that shadows an existing module")
+        raise InputError(f"name: {quoted(name)} would make a package '{package}' that shadows an existing module")
     if WINDOWS_DEVICES.match(slug) or WINDOWS_DEVICES.match(package):
-        raise InputError(f"name: {_quoted(name)} is a device name on Windows (CON, NUL, COM1...), not a folder name")
+        raise InputError(f"name: {quoted(name)} is a device name on Windows (CON, NUL, COM1...), not a folder name")
     if framework is not None:
         check_package_name(name, package, framework)
     return name, slug, package
@@ -120,7 +116,7 @@ def validate_framework_choice(raw: object) -> FrameworkChoice:
     for choice in FRAMEWORK_CHOICES:
         if value == choice:
             return choice
-    raise InputError(f"framework: {_quoted(value)} is not one of {', '.join(FRAMEWORK_CHOICES)}")
+    raise InputError(f"framework: {quoted(value)} is not one of {', '.join(FRAMEWORK_CHOICES)}")
 
 
 def project_settings(name: object, description: object = None, framework: object = None) -> ProjectSettings:

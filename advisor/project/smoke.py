@@ -29,6 +29,7 @@ from advisor import interrupts
 from advisor.errors import AdvisorError, InputError
 from advisor.files import FileRefused, read_regular_file, resolved
 from advisor.project.record import RECORD_PATH, read_record
+from advisor.text import shorten
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
 
@@ -118,12 +119,6 @@ class SmokeReport:
         }
 
 
-def short(text: str, limit: int = 80) -> str:
-    """A user value fit to quote in a one-line message."""
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def resolve_python(python: str | None) -> str:
     """The interpreter to run: a path with a separator is taken from the current directory (not DIR,
     where pytest runs); a bare name is looked up on PATH."""
@@ -137,20 +132,20 @@ def resolve_python(python: str | None) -> str:
     if any(sep in python for sep in separators) or python.startswith("~"):
         candidate = os.path.abspath(os.path.expanduser(python))  # keep a venv's symlink: never resolve it
         if not os.path.isfile(candidate):
-            raise InputError(f"--python: {short(python)} not found")
+            raise InputError(f"--python: {shorten(python)} not found")
         if not os.access(candidate, os.X_OK):
-            raise InputError(f"--python: {short(python)} is not executable")
+            raise InputError(f"--python: {shorten(python)} is not executable")
         return candidate
     found = shutil.which(python)
     if found is None:
-        raise InputError(f"--python: {short(python)} not found (a bare name is looked up on PATH)")
+        raise InputError(f"--python: {shorten(python)} not found (a bare name is looked up on PATH)")
     return os.path.abspath(found)
 
 
 def check_timeout(timeout: float) -> float:
     if not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or not 0 < timeout <= MAX_TIMEOUT_S:
         raise InputError(
-            f"--timeout: must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}, got {short(str(timeout))}"
+            f"--timeout: must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}, got {shorten(str(timeout))}"
         )
     return float(timeout)
 
@@ -162,7 +157,7 @@ def run_smoke(
     project = resolved(project, "DIR")
     if not (project / "tests").is_dir() or not (project / "pyproject.toml").is_file():
         raise InputError(
-            f"DIR: {short(str(project), 200)} is not a generated project (needs pyproject.toml and tests/)"
+            f"DIR: {shorten(str(project), 200)} is not a generated project (needs pyproject.toml and tests/)"
         )
     framework = hardware = None
     if (project / RECORD_PATH).is_file():
@@ -198,7 +193,7 @@ def _run(
                 env=env, start_new_session=(os.name == "posix"),
             )
         except OSError as error:
-            raise InputError(f"--python: cannot run {short(python)}: {error.strerror or error}") from None
+            raise InputError(f"--python: cannot run {shorten(python)}: {error.strerror or error}") from None
         output_tail = _Tail(process.stdout, OUTPUT_LIMIT)  # type: ignore[arg-type]
         try:
             process.wait(timeout=timeout)
@@ -218,17 +213,18 @@ def _run(
         if not report_file.exists():
             tail = " | ".join(output.strip().splitlines()[-3:]) or f"no report, exit {returncode}, no output"
             raise AdvisorError(
-                f"smoke: pytest did not run in {short(str(project), 200)} with {short(python)}: {short(tail, 300)}"
+                f"smoke: pytest did not run in {shorten(str(project), 200)} with {shorten(python)}: "
+                f"{shorten(tail, 300)}"
             )
         try:
             # The project's own code could have swapped the report for a FIFO or a link to /dev/zero.
             report = read_regular_file(report_file, REPORT_LIMIT, follow_links=False)
             tests = parse_junit(report.decode("utf-8", errors="replace"))
         except (OSError, FileRefused) as error:
-            where = short(str(project), 200)
+            where = shorten(str(project), 200)
             raise AdvisorError(f"smoke: pytest's report in {where} cannot be read: {error}") from None
         except ElementTree.ParseError as error:
-            where = short(str(project), 200)
+            where = shorten(str(project), 200)
             raise AdvisorError(f"smoke: pytest's report in {where} is not valid XML: {error}") from None
         return SmokeReport(
             str(project), python, returncode, duration, tests, output, framework, hardware,
@@ -261,7 +257,7 @@ def read_progress(path: Path) -> tuple[str | None, int]:
             finished += 1
             if nodeid == running:
                 running = None
-    return (short(running, NAME_LIMIT) if running else None), finished
+    return (shorten(running, NAME_LIMIT) if running else None), finished
 
 
 class _Tail:
@@ -361,7 +357,7 @@ def parse_junit(text: str) -> tuple[TestResult, ...]:
                 outcome = "failed" if child.tag == "failure" else "error" if child.tag == "error" else "skipped"
                 message = _first_line(child.get("message") or child.text or "")
                 break
-        results.append(TestResult(short(name, NAME_LIMIT), outcome, _seconds(case.get("time")), message))
+        results.append(TestResult(shorten(name, NAME_LIMIT), outcome, _seconds(case.get("time")), message))
     return tuple(results)
 
 
