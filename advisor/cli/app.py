@@ -38,6 +38,14 @@ FrameworkOption = Annotated[
 NameOption = Annotated[str | None, typer.Option(help="Project name (default: DIR's name).")]
 DescriptionOption = Annotated[str | None, typer.Option(help="One-line description.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-empty DIR, over same-named files.")]
+NoGitOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-git",
+        help="Do not make DIR a git repository (nor record the generated state in the one it is in); "
+        "advisor update needs one.",
+    ),
+]
 
 
 def _version(value: bool) -> None:

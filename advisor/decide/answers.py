@@ -57,16 +57,22 @@ def collect(
     questionnaire: Questionnaire,
     flags: Iterable[str] = (),
     answers_file: Path | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> CollectedAnswers:
-    """Validated question answers (flags override the file) and the raw project settings."""
-    raw: dict[str, Any] = read_answers_file(answers_file) if answers_file is not None else {}
+    """Validated question answers (flags override the file, which overrides `base`) and the raw project
+    settings. `base` is a replayed record (`advisor update`): what the file and flags give are changes to it."""
+    from_file: dict[str, Any] = read_answers_file(answers_file) if answers_file is not None else {}
     flagged = parse_answer_flags(flags)
+    raw: dict[str, Any] = dict(base or {})
+    raw.update(from_file)
     raw.update(flagged)
+    # Answers the user gave this time; a recorded default they restate is theirs now.
+    given = set(flagged) | (set(from_file) if base is not None else set())
     answers: dict[str, str] = {}
     settings: dict[str, Any] = {}
     known = questionnaire.ids()
     for key, value in raw.items():
-        source = "--answer" if key in flagged else "--answers"
+        source = "--answer" if key in flagged else "--answers" if key in from_file or base is None else "the record"
         if key in PROJECT_KEYS or key in REPLAY_KEYS:
             if key != "defaulted" and not isinstance(value, str):
                 raise InputError(f"{source}: {key}: must be text, got {kind_of(value)}")
@@ -84,6 +90,6 @@ def collect(
     for question_id in defaulted:
         # A recorded default still at its default takes the default again; an edited one is an answer.
         at_default = question_id in answers and answers[question_id] == questionnaire.get(question_id).default
-        if at_default and question_id not in flagged:
+        if at_default and question_id not in given:
             del answers[question_id]
     return CollectedAnswers(answers, settings)

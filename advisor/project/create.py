@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor import __version__
 from advisor.decide.engine import recommend
 from advisor.decide.rules import RuleSet
 from advisor.errors import Aborted, InputError
 from advisor.files import resolved
+from advisor.interrupts import deferred
 from advisor.project.plan import GenerationPlan, plan_generation
+from advisor.project.pristine import NO_VERSION_CONTROL, VersionControl, commit_message, record_new_project
 from advisor.project.render import check_destination, render
 from advisor.project.settings import ProjectSettings, check_package_name, project_settings
 
@@ -23,12 +26,14 @@ class ProjectRequest:
     settings: ProjectSettings
     force: bool = False  # write into a non-empty directory, over same-named files
     recorded_framework: str | None = None  # a replayed record's recommended framework, which must not switch
+    use_git: bool = True  # make DIR a repository (or record the generated state in the one it is in)
 
 
 @dataclass(frozen=True)
 class CreatedProject:
     path: Path
     plan: GenerationPlan
+    version_control: VersionControl = NO_VERSION_CONTROL
 
 
 def settings_for(
@@ -65,7 +70,24 @@ def create_project(ruleset: RuleSet, request: ProjectRequest) -> CreatedProject:
             "(a record made with --rules DIR replays with the same --rules DIR)"
         )
     try:
-        path = render(plan, request.directory, force=request.force)
+        placed = render(plan, request.directory, force=request.force)
     except KeyboardInterrupt:
         raise Aborted() from None
-    return CreatedProject(path, plan)
+    try:
+        with deferred():  # the project is complete; its first commit is quick and should not be cut in half
+            version_control = record_new_project(
+                placed.path, list(placed.files), request.use_git, generation_message(plan)
+            )
+    except KeyboardInterrupt:
+        raise Aborted(f"interrupted; the project in {placed.path} is complete") from None
+    return CreatedProject(placed.path, plan, version_control)
+
+
+def generation_message(plan: GenerationPlan) -> str:
+    """The message of a project's first commit: what made it and from which answers."""
+    answers = ", ".join(f"{key}={value}" for key, value in plan.recommendation.facts.answers.items())
+    label = plan.recommendation.label(plan.framework)
+    return commit_message(
+        f"Generate {plan.settings.name} with advisor {__version__}",
+        f"{label} project from: {answers}\n\nThe answers and the decision: .advisor/answers.yaml, docs/DECISION.md.",
+    )

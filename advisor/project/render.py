@@ -11,16 +11,19 @@ import functools
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import GenerationError, InputError
 from advisor.files import resolved
 from advisor.interrupts import deferred
+from advisor.project.git import files_under
 from advisor.project.place import STAGING_PREFIX, place
 from advisor.project.plan import GenerationPlan
-from advisor.project.record import write_record
+from advisor.project.record import RECORD_PATH, write_record
 from advisor.project.settings import WINDOWS_DEVICES
 from advisor.resources import templates_dir
 
@@ -58,6 +61,11 @@ def check_destination(destination: Path, force: bool) -> None:
         except OSError as error:
             raise InputError(f"DIR: cannot read {destination}: {error.strerror or error}") from None
         if not empty and not force:
+            if (destination / RECORD_PATH).is_file():
+                raise InputError(
+                    f"DIR: {destination} is an advisor project already; to change its answers or bring it up to this "
+                    f"advisor, run: advisor update {shlex.quote(str(destination))} (or pass --force to write over it)"
+                )
             raise InputError(f"DIR: {destination} exists and is not empty; pass --force to write into it")
 
 
@@ -97,7 +105,13 @@ def render_into(plan: GenerationPlan, staging: Path) -> Path:
     return rendered
 
 
-def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path:
+@dataclass(frozen=True)
+class Placed:
+    path: Path  # the project folder
+    files: tuple[str, ...]  # what advisor wrote into it: posix paths relative to it
+
+
+def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Placed:
     """Render `plan` into `destination` (new or empty; with --force, over same-named entries).
 
     Staging happens inside an existing DIR (same filesystem, even for a mount point) or beside a new one;
@@ -122,6 +136,7 @@ def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path
             where = error.filename or (destination if exists else destination.parent)
             raise InputError(f"DIR: cannot write in {where}: {error.strerror or error}") from None
         rendered = render_into(plan, staging)
+        files = tuple(files_under(rendered))
         with deferred():  # a signal waits until every entry is in place
             try:
                 place(rendered, destination, force)
@@ -139,4 +154,4 @@ def render(plan: GenerationPlan, destination: Path, force: bool = False) -> Path
                 for parent in created:  # innermost first: the folders this run made for DIR, if still empty
                     with contextlib.suppress(OSError):
                         parent.rmdir()
-    return destination
+    return Placed(destination, files)

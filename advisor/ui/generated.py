@@ -39,6 +39,10 @@ def print_generated(created: CreatedProject) -> None:
             style="dim", markup=False,
         )
     console.print("  decision record: docs/DECISION.md; replay: .advisor/answers.yaml")
+    vcs = created.version_control
+    if vcs.detail:
+        style = "yellow" if vcs.kind == "none" else None
+        console.print(f"  git:       {plain(vcs.detail)}", style=style)
     console.print("\nNext:")
     console.print(f"  cd {printable(shlex.quote(str(path)))}", markup=False, soft_wrap=True)
     # The framework first, built for the hardware: installing the project alone would let pip pick a

@@ -249,14 +249,120 @@ def run_wizard(
 
 def finish_wizard(created: CreatedProject, directory: Path, answers: Mapping[str, str], **io: Any) -> None:
     """Offer the smoke tests, then print the command that repeats this run without questions."""
+    plan = created.plan
+    _offer_smoke(created.path, plan.framework, **io)
+    settings = plan.settings
+    command = equivalent_command(
+        WizardChoices(dict(answers), settings.framework_choice, settings.name, settings.description, directory)
+    )
+    print("\nTo repeat this without questions:\n  " + command)
+
+
+def changes_prompt(questions: list[tuple[Question, str]], **io: Any) -> Prompt:
+    """A checkbox of the project's answers: the ones ticked are asked again."""
+    import questionary
+
+    width = max(len(question.id) for question, _ in questions)
+    choices = [
+        questionary.Choice(title=f"{question.id.ljust(width)}  {current}", value=question.id)
+        for question, current in questions
+    ]
+    return questionary.checkbox(
+        "Which answers should change? (none: bring the project up to this advisor)",
+        choices=choices,
+        instruction="(Space to tick, Enter when done)",
+        **io,
+    )
+
+
+def ask_changes(questionnaire: Questionnaire, current: Mapping[str, str], **io: Any) -> dict[str, str]:
+    """Ask which answers change, ask those again (and any question they make relevant); returns the changes."""
+    relevant = [(q, current[q.id]) for q in questionnaire.questions if q.id in current]
+    picked = set(ask(changes_prompt(relevant, **io))) if relevant else set()
+    answers: dict[str, str] = {}
+    for question in questionnaire.questions:
+        if not is_relevant(question, answers):
+            continue
+        if question.id in picked or question.id not in current:
+            default = current.get(question.id, question.default)
+            answers[question.id] = str(ask(question_prompt(question, default, **io)))
+        else:
+            answers[question.id] = current[question.id]
+    return {key: value for key, value in answers.items() if current.get(key) != value}
+
+
+def update_command(directory: Path, changes: Mapping[str, str]) -> str:
+    """The one-line command that repeats this update without questions."""
+    parts = ["advisor", "update", str(directory)]
+    for question_id, value in changes.items():
+        parts += ["--answer", f"{question_id}={value}"]
+    return shlex.join(parts)
+
+
+def run_update_wizard(
+    ruleset: RuleSet, directory: Path, flags: tuple[str, ...], answers_file: Path | None, **io: Any
+) -> None:
+    """`advisor wizard DIR` on an advisor project: ask what changes, show the plan, update on confirmation."""
+    from rich.console import Console
+
+    from advisor.decide.answers import collect
+    from advisor.decide.engine import recommend
+    from advisor.errors import AdvisorError
+    from advisor.project.record import read_record
+    from advisor.project.update import UpdateRequest, uncommitted_changes, update_project
+    from advisor.ui.recommendation import print_recommendation
+    from advisor.ui.text import plain
+    from advisor.ui.updated import print_update
+
+    console = Console(highlight=False)
+    record = read_record(directory)
+    label = ruleset.label(record.framework)
+    console.print(
+        f"[bold]advisor[/bold]: {plain(str(directory))} is an advisor project ({plain(label)}, "
+        f"task {plain(record.answers.get('task', '?'))}). advisor updates it to changed answers and this "
+        "advisor's template, keeping your edits (Ctrl-C to stop; nothing is written until you confirm)"
+    )
+    given = collect(ruleset.questionnaire, flags, answers_file).answers if flags or answers_file else {}
+    current = {**record.answers, **given}
+    changes = {**{k: v for k, v in given.items() if record.answers.get(k) != v}, **ask_changes(
+        ruleset.questionnaire, current, **io
+    )}
+    print_recommendation(recommend(ruleset, {**record.answers, **changes}))
+    allow_dirty = False
+    dirty = uncommitted_changes(directory)
+    if dirty:
+        question = f"{len(dirty)} file(s) have uncommitted changes; merge the update into them anyway?"
+        if not ask(confirm_prompt(question, default=False, **io)):
+            raise Aborted("stopped: commit or stash your changes, then run the update again; nothing written")
+        allow_dirty = True
+    flags_now = tuple(f"{key}={value}" for key, value in changes.items())
+    request = UpdateRequest(directory, flags_now, None, dry_run=True, allow_dirty=allow_dirty)
+    preview = update_project(ruleset, request)
+    print_update(preview, show_diff=False)
+    if preview.up_to_date:
+        return
+    if not ask(confirm_prompt("Apply the update?", default=True, **io)):
+        raise Aborted("stopped; nothing written")
+    try:
+        result = update_project(ruleset, UpdateRequest(directory, flags_now, None, allow_dirty=allow_dirty))
+    except KeyboardInterrupt:
+        raise Aborted("interrupted") from None
+    print_update(result)
+    if not result.conflicts:
+        _offer_smoke(result.path, result.plan.framework, **io)
+    print("\nTo repeat this without questions:\n  " + update_command(directory, changes))
+    if result.conflicts:
+        raise AdvisorError(f"{len(result.conflicts)} file(s) have conflicts to resolve")
+
+
+def _offer_smoke(path: Path, framework: str, **io: Any) -> None:
     import importlib.util
 
     from advisor.catalog import load_catalog
     from advisor.project.smoke import run_smoke
     from advisor.ui.smoke import print_smoke
 
-    plan, path = created.plan, created.path
-    module = load_catalog().frameworks[plan.framework].module
+    module = load_catalog().frameworks[framework].module
     installed = importlib.util.find_spec(module) is not None  # finds it without importing it
     hint = "" if installed else f" ({module} is not installed in this Python yet, so they would fail)"
     try:
@@ -264,8 +370,3 @@ def finish_wizard(created: CreatedProject, directory: Path, answers: Mapping[str
             print_smoke(run_smoke(path))
     except (KeyboardInterrupt, Aborted):
         raise Aborted(f"aborted; the project in {path} is complete, only the smoke run stopped") from None
-    settings = plan.settings
-    command = equivalent_command(
-        WizardChoices(dict(answers), settings.framework_choice, settings.name, settings.description, directory)
-    )
-    print("\nTo repeat this without questions:\n  " + command)

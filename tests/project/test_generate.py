@@ -8,7 +8,7 @@ import tomllib
 import pytest
 import yaml
 from helpers.cli import FRAMEWORKS, TASKS
-from helpers.trees import check_tree, tree_bytes
+from helpers.trees import check_tree, project_files, tree_bytes
 
 from advisor.catalog import load_catalog
 from advisor.decide.engine import recommend
@@ -42,7 +42,7 @@ def test_tree_is_clean(generated, framework, task):
 @pytest.mark.parametrize("task", TASKS)
 def test_same_layout_for_both_frameworks(generated, task):
     def layout(root):
-        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+        return {p.relative_to(root).as_posix() for p in project_files(root)}
 
     torch_tree = {p.replace("pytorch-", "") for p in layout(generated["pytorch", task])}
     tf_tree = {p.replace("tensorflow-", "") for p in layout(generated["tensorflow", task])}

@@ -19,10 +19,12 @@ from advisor.project.settings import project_settings, validate_description, val
 
 
 def tree(root: Path) -> dict[str, str]:
-    """Every entry under root: a file's text, 'dir' or 'link -> target'."""
+    """Every entry under root but the git repository advisor new makes: a file's text, 'dir' or 'link -> target'."""
     found = {}
     for path in sorted(root.rglob("*")):
         key = path.relative_to(root).as_posix()
+        if key.split("/")[0] == ".git":
+            continue
         if path.is_symlink():
             found[key] = f"link -> {os.readlink(path)}"
         elif path.is_dir():

@@ -171,3 +171,33 @@ def test_hardware_default_comes_from_detection(tmp_path):
     tail = finish(child)
     assert child.exitstatus == 0
     assert "--answer hardware=nvidia" in " ".join(tail.split())
+
+
+SPACE = " "
+
+
+def test_wizard_on_an_existing_project_asks_what_changes_and_updates_it(tmp_path):
+    made = subprocess.run([sys.executable, "-m", "advisor", "new", "proj", "--no-input", "-a", "task=tabular"],
+                          cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert made.returncode == 0, made.stderr
+    child = spawn(tmp_path, "wizard", "proj")
+    child.expect("is an advisor project")
+    child.expect("Which answers should change")
+    child.send(DOWN + SPACE + ENTER)  # the second answer: deploy
+    child.expect(re.escape("(deploy; arrows"))
+    child.send(DOWN * 3 + ENTER)  # none, server, batch, android
+    child.expect("advisor recommends")
+    child.expect("would merge cleanly")
+    child.expect("Apply the update")
+    child.send("y")
+    child.expect("Updated")
+    child.expect("Run the smoke tests now")
+    child.send("n")
+    child.expect("To repeat this without questions:")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, ANSI.sub("", child.before)
+    tail = " ".join(ANSI.sub("", child.before).split())
+    assert shlex.split(tail) == ["advisor", "update", "proj", "--answer", "deploy=android"]
+    assert (tmp_path / "proj" / "src" / "proj" / "export" / "executorch.py").is_file()
+    assert 'deploy: "android"' in (tmp_path / "proj" / ".advisor" / "answers.yaml").read_text()
