@@ -9,4 +9,4 @@ Where things live (the pipeline: answers -> facts -> evaluation -> recommendatio
   cli/       the typer commands; cli.main is the one place that maps errors to exit codes
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -61,6 +61,10 @@ def _run() -> int:
             from advisor.errors import AdvisorError, RulesError
 
             app = load_app()
+            if any(name.endswith("_COMPLETE") and name.startswith("_") for name in os.environ):
+                from typer._completion_classes import completion_init
+
+                completion_init()  # the shell asks for completions: typer's completion classes answer
         try:
             # Not standalone: click would turn an interrupt into a silent exit and EOF into "Aborted!".
             result = app(standalone_mode=False)

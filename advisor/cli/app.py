@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +20,34 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Work with rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
+def complete_answer(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion for --answer: question ids (`deploy=`), then that question's choices."""
+    try:
+        from advisor.decide.rules import load_ruleset
+
+        questions = load_ruleset(()).questionnaire.questions
+    except Exception:  # completion must never print an error into the user's command line
+        return []
+    key, sep, value = incomplete.partition("=")
+    if not sep:
+        return [(f"{q.id}=", q.prompt) for q in questions if q.id.startswith(key)]
+    return [
+        (f"{q.id}={choice.value}", choice.help)
+        for q in questions if q.id == key
+        for choice in q.choices if choice.value.startswith(value)
+    ]
+
+
+def complete_framework(incomplete: str) -> list[str]:
+    return [name for name in ("auto", "pytorch", "tensorflow") if name.startswith(incomplete)]
+
+
 AnswerOption = Annotated[
     list[str] | None,
-    typer.Option("--answer", "-a", metavar="KEY=VALUE", help="Answer a question, e.g. deploy=server. Repeatable."),
+    typer.Option(
+        "--answer", "-a", metavar="KEY=VALUE", help="Answer a question, e.g. deploy=server. Repeatable.",
+        autocompletion=complete_answer,
+    ),
 ]
 AnswersFileOption = Annotated[
     Path | None,
@@ -33,7 +59,10 @@ RulesOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 FrameworkOption = Annotated[
-    str | None, typer.Option(help="auto (the recommendation), pytorch or tensorflow.", show_default="auto")
+    str | None,
+    typer.Option(
+        help="auto (the recommendation), pytorch or tensorflow.", show_default="auto", autocompletion=complete_framework
+    ),
 ]
 NameOption = Annotated[str | None, typer.Option(help="Project name (default: DIR's name).")]
 DescriptionOption = Annotated[str | None, typer.Option(help="One-line description.")]
@@ -54,10 +83,59 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+def _no_color(value: bool) -> None:
+    if value:
+        os.environ["NO_COLOR"] = "1"  # every console made from now on (rich reads it) prints without colour
+
+
+# Shell completion is typer's, attached by hand so that `advisor recommend` never pays for loading it.
+def _install_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from typer.completion import install_callback
+
+        install_callback(ctx, param, value)
+
+
+def _show_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from typer.completion import show_callback
+
+        show_callback(ctx, param, value)
+
+
+def examples(*commands: str) -> str:
+    """A command's help epilog: each example on a line of its own (kept short: help wraps at 60 columns)."""
+    return "Examples\n\n" + "\n\n".join(commands)
+
+
+@app.callback(
+    epilog=examples(
+        "advisor wizard",
+        "advisor recommend -a task=llm -a pretrained=yes",
+        "advisor new cats -a task=vision --no-input",
+    ),
+)
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    no_color: Annotated[
+        bool,
+        typer.Option("--no-color", callback=_no_color, is_eager=True, help="Print without colour (or set NO_COLOR)."),
+    ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion", callback=_install_completion, is_eager=True, expose_value=False,
+            help="Install shell completion (bash, zsh, fish) for the current shell.",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion", callback=_show_completion, is_eager=True, expose_value=False,
+            help="Print the completion script for the current shell, to install it yourself.",
+        ),
     ] = False,
 ) -> None:
     pass

@@ -67,17 +67,23 @@ class Git:
     def environment(self) -> dict[str, str]:
         base = {key: value for key, value in os.environ.items() if key not in LEAKY_VARIABLES}
         base.update(LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_EDITOR=":")
+        base.update(GIT_OPTIONAL_LOCKS="0")  # `git status` must not rewrite the index: a dry run writes nothing
         base.update(self.env)
         return base
 
     def run(self, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
         try:
+            # Its own session: Ctrl-C at the terminal reaches advisor, which decides whether git may finish
+            # (a write that must complete runs under interrupts.deferred) or is stopped.
             result = subprocess.run(
                 ["git", *args], cwd=self.cwd, env=self.environment(), input=input,
                 stdin=None if input is not None else subprocess.DEVNULL, capture_output=True, check=False,
+                start_new_session=os.name == "posix",
             )
         except FileNotFoundError:
-            raise GitError("git is not installed (not on PATH)") from None
+            if not git_available():
+                raise GitError("git is not installed (not on PATH)") from None
+            raise GitError(f"cannot run git in {printable(str(self.cwd))}: no such folder") from None
         if check and result.returncode != 0:
             raise GitError(f"git {args[0]} failed: {_first_line(result.stderr or result.stdout)}")
         return result
@@ -114,26 +120,52 @@ class Repository:
         return f"{self.prefix}/{relative}" if self.prefix else relative
 
 
+class UnusableRepository(GitError):
+    """`folder` is in a work tree git refuses to work in (another user's: "dubious ownership")."""
+
+    exit_code = 2
+
+
+def _one_path(git: Git, *args: str) -> Path:
+    """A path git prints alone (only its final newline taken off: a path may hold newlines itself)."""
+    output = git.run("rev-parse", *args).stdout.decode("utf-8", "surrogateescape")
+    return Path(output[:-1] if output.endswith("\n") else output)
+
+
 def find_repository(folder: Path) -> Repository | None:
-    """The git work tree `folder` is in, or None (not in one, inside a .git folder, or git is missing)."""
+    """The git work tree `folder` is in, or None (not in one, inside a .git folder, or git is missing).
+
+    UnusableRepository when git refuses the repository (owned by someone else)."""
     if not git_available():
         return None
-    result = Git(folder).run(
-        "rev-parse", "--is-inside-work-tree", "--show-toplevel", "--absolute-git-dir", "--git-path", "objects",
-        "--show-prefix", check=False,
-    )
-    if result.returncode != 0:
+    git = Git(folder)
+    inside = git.run("rev-parse", "--is-inside-work-tree", check=False)
+    if inside.returncode != 0:
+        message = inside.stderr.decode("utf-8", "replace")
+        if "dubious ownership" in message or "safe.directory" in message:
+            raise UnusableRepository(
+                f"git refuses the repository around {printable(str(folder))}: it belongs to another user "
+                "(git's safe.directory setting decides whether you trust it)"
+            )
         return None
-    lines = result.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if len(lines) < 5 or lines[0] != "true":
+    if inside.stdout.strip() != b"true":
         return None
-    objects = Path(lines[3])
-    if not objects.is_absolute():
-        objects = folder / objects
-    object_format = Git(folder).run("rev-parse", "--show-object-format", check=False).stdout.decode().strip()
+    top = _one_path(git, "--show-toplevel")
+    objects = _one_path(git, "--git-path", "objects")
+    objects = objects if objects.is_absolute() else folder / objects
+    prefix = Path(os.path.relpath(folder.resolve(), top.resolve())).as_posix()
+    object_format = git.run("rev-parse", "--show-object-format", check=False).stdout.decode().strip()
     return Repository(
-        Path(lines[1]), Path(lines[2]), objects.resolve(), lines[4].rstrip("/"), object_format or "sha1"
+        top, _one_path(git, "--absolute-git-dir"), objects.resolve(), "" if prefix == "." else prefix,
+        object_format or "sha1",
     )
+
+
+def c_quoted(path: Path) -> str:
+    """A path for GIT_ALTERNATE_OBJECT_DIRECTORIES, whose entries are split at ':' unless C-quoted."""
+    text = os.fsdecode(path)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
 
 
 def file_entry_mode(path: Path) -> str:
@@ -143,9 +175,11 @@ def file_entry_mode(path: Path) -> str:
     return EXECUTABLE if info.st_mode & stat.S_IXUSR else REGULAR
 
 
-def hash_files(git: Git, root: Path, paths: Iterable[str]) -> dict[str, Entry]:
-    """Write the files at `paths` (relative to `root`) into git's object store, as they are on disk: no
-    filters, links as links. Returns their tree entries."""
+def hash_files(git: Git, root: Path, paths: Iterable[str], filters: bool = False) -> dict[str, Entry]:
+    """Write the files at `paths` (relative to `root`) into git's object store, links as links. Without
+    `filters` the bytes are stored as they are; with them, as `git add` would store them in the repository
+    `git` runs in (its line-ending settings, attributes and clean filters applied). Returns tree entries."""
+    no_filters = [] if filters else ["--no-filters"]
     entries: dict[str, Entry] = {}
     regular: list[tuple[str, str]] = []
     for relative in paths:
@@ -155,12 +189,12 @@ def hash_files(git: Git, root: Path, paths: Iterable[str]) -> dict[str, Entry]:
             target = os.fsencode(os.readlink(path))
             entries[relative] = Entry(mode, git.text("hash-object", "-w", "--stdin", input=target))
         elif "\n" in str(path):  # --stdin-paths reads lines: such a path goes on its own
-            entries[relative] = Entry(mode, git.text("hash-object", "-w", "--no-filters", "--", str(path)))
+            entries[relative] = Entry(mode, git.text("hash-object", "-w", *no_filters, "--", str(path)))
         else:
             regular.append((relative, mode))
     if regular:
         listing = "".join(f"{root / relative}\n" for relative, _ in regular).encode("utf-8", "surrogateescape")
-        oids = git.text("hash-object", "-w", "--no-filters", "--stdin-paths", input=listing).split("\n")
+        oids = git.text("hash-object", "-w", *no_filters, "--stdin-paths", input=listing).split("\n")
         if len(oids) != len(regular):
             raise GitError("git hash-object failed: it did not hash every file")
         for (relative, mode), oid in zip(regular, oids):

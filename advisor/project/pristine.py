@@ -71,8 +71,8 @@ def record_new_project(project: Path, files: list[str], use_git: bool, message: 
         return VersionControl("none", "no git repository (--no-git); advisor update needs one")
     if not git_available():
         return VersionControl("none", "git is not installed, so no repository was made; advisor update needs one")
-    repository = find_repository(project)
     try:
+        repository = find_repository(project)
         if repository is None:
             return _new_repository(project, files, message)
         tip = resolve_ref(repository.git(), pristine_ref(repository.prefix))
@@ -82,10 +82,12 @@ def record_new_project(project: Path, files: list[str], use_git: bool, message: 
     except GitError as error:
         return VersionControl("none", f"{error}; the project is complete, but advisor update will need git")
     where = repository.prefix or "."
+    ignored = repository.git().ok("check-ignore", "-q", "--", repository.project_path(RECORD_PATH.as_posix()))
+    warning = "; but git ignores this folder there, so advisor update will not see it" if ignored else ""
     return VersionControl(
-        "recorded",
+        "none" if ignored else "recorded",
         f"inside the git work tree {repository.top} (as {where}): nothing committed; the generated state is on "
-        f"{pristine_ref(repository.prefix)}",
+        f"{pristine_ref(repository.prefix)}{warning}",
     )
 
 
@@ -111,8 +113,8 @@ def _new_repository(project: Path, files: list[str], message: str) -> VersionCon
             shutil.rmtree(project / ".git", ignore_errors=True)
         return VersionControl("none", f"{error}; the project is complete, but advisor update will need git")
     branch = git.run("symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.decode().strip() or "HEAD"
-    who = "advisor" if identity(git) else "you"
-    return VersionControl("repository", f"a git repository with one commit on {branch} (by {who})")
+    anonymous = " (authored by advisor: git has no identity of yours here)" if identity(git) else ""
+    return VersionControl("repository", f"a repository with one commit on {branch}{anonymous}")
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ def find_base(repository: Repository, project: Path) -> Base | None:
     record = project / RECORD_PATH
     if not record.is_file():
         return Base(tip, tip)
-    on_disk = hash_files(Git(project), project, [RECORD_PATH.as_posix()])[RECORD_PATH.as_posix()].oid
+    # As git would store it (your line-ending settings applied), without writing anything.
+    on_disk = Git(project).text("hash-object", "--", RECORD_PATH.as_posix())
     commits = git.text("rev-list", "--first-parent", "--max-count=200", tip).split()
     for number, commit in enumerate(commits):
         found = git.run("rev-parse", "--verify", "--quiet", f"{commit}:{RECORD_PATH.as_posix()}", check=False)

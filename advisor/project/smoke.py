@@ -13,6 +13,7 @@ import math
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,7 @@ import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -43,25 +44,93 @@ NAME_LIMIT = 1000
 PROGRESS_PLUGIN = "advisor_smoke_progress"
 REPORT_LIMIT = 32 * 1024 * 1024  # junit.xml and the progress log: far above any real suite's
 PROGRESS_ENV = "ADVISOR_SMOKE_PROGRESS"
-# Runs inside the project's pytest: one line per test start and finish, flushed at once.
-PROGRESS_SOURCE = '''"""advisor smoke: log each test's start and finish (written by advisor, removed after the run)."""
+POLL_S = 0.2  # how often a running suite's progress is read for the live line
+# Runs inside the project's pytest: how many tests will run, then a line per test start, outcome and finish.
+PROGRESS_SOURCE = '''"""advisor smoke: log the suite's progress (written by advisor, removed after the run)."""
 import os
 
 
-def _log(event, nodeid):
+def _log(event, text):
     path = os.environ.get("ADVISOR_SMOKE_PROGRESS")
     if path:
         with open(path, "a", encoding="utf-8") as log:
-            log.write(event + "\\t" + nodeid.replace("\\n", " ") + "\\n")
+            log.write(event + "\\t" + text.replace("\\n", " ") + "\\n")
+
+
+def pytest_collection_finish(session):
+    _log("collected", str(len(session.items)))
 
 
 def pytest_runtest_logstart(nodeid, location):
     _log("start", nodeid)
 
 
+def pytest_runtest_logreport(report):
+    if report.when == "call" or report.outcome != "passed":
+        _log(report.outcome, report.nodeid)
+
+
 def pytest_runtest_logfinish(nodeid, location):
     _log("finish", nodeid)
 '''
+
+
+@dataclass(frozen=True)
+class SmokeProgress:
+    """Where a running suite is: for a live line while the tests run."""
+
+    collected: int | None  # tests that will run; None until pytest has collected them
+    finished: int
+    failed: int
+    running: str | None  # the test running now
+    elapsed_s: float
+
+
+ProgressCallback = Callable[[SmokeProgress], None]
+
+
+class ProgressLog:
+    """Reads the plugin's log as it grows: only new bytes, never blocking, never following a link."""
+
+    def __init__(self, path: Path):
+        self._path, self._offset, self._partial = path, 0, b""
+        self.collected: int | None = None
+        self.finished = self.failed = 0
+        self.running: str | None = None
+        self._failed_ids: set[str] = set()
+
+    def poll(self) -> None:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            descriptor = os.open(self._path, flags)
+        except OSError:
+            return
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode) or self._offset > REPORT_LIMIT:
+                return
+            os.lseek(descriptor, self._offset, os.SEEK_SET)
+            data = os.read(descriptor, 1 << 20)
+        finally:
+            os.close(descriptor)
+        self._offset += len(data)
+        *lines, self._partial = (self._partial + data).split(b"\n")
+        for line in lines:
+            event, _, text = line.decode("utf-8", "replace").partition("\t")
+            if event == "collected" and text.isdigit():
+                self.collected = int(text)
+            elif event == "start":
+                self.running = text
+            elif event == "failed" and text not in self._failed_ids:
+                self._failed_ids.add(text)
+                self.failed += 1
+            elif event == "finish":
+                self.finished += 1
+                if text == self.running:
+                    self.running = None
+
+    def snapshot(self, elapsed_s: float) -> SmokeProgress:
+        running = shorten(self.running, 200) if self.running else None
+        return SmokeProgress(self.collected, self.finished, self.failed, running, elapsed_s)
 
 
 @dataclass(frozen=True)
@@ -151,7 +220,11 @@ def check_timeout(timeout: float) -> float:
 
 
 def run_smoke(
-    project: Path, python: str | None = None, marker: str = "smoke", timeout: float = DEFAULT_TIMEOUT_S
+    project: Path,
+    python: str | None = None,
+    marker: str = "smoke",
+    timeout: float = DEFAULT_TIMEOUT_S,
+    progress: ProgressCallback | None = None,
 ) -> SmokeReport:
     timeout = check_timeout(timeout)
     project = resolved(project, "DIR")
@@ -167,11 +240,12 @@ def run_smoke(
             framework, hardware = record.framework, record.answers.get("hardware")
     python = resolve_python(python)
     with _interrupts_as_keyboard_interrupt():
-        return _run(project, python, marker, timeout, framework, hardware)
+        return _run(project, python, marker, timeout, framework, hardware, progress)
 
 
 def _run(
-    project: Path, python: str, marker: str, timeout: float, framework: str | None, hardware: str | None
+    project: Path, python: str, marker: str, timeout: float, framework: str | None, hardware: str | None,
+    progress: ProgressCallback | None = None,
 ) -> SmokeReport:
     scratch: Path | None = None
     process: subprocess.Popen[bytes] | None = None
@@ -195,11 +269,7 @@ def _run(
         except OSError as error:
             raise InputError(f"--python: cannot run {shorten(python)}: {error.strerror or error}") from None
         output_tail = _Tail(process.stdout, OUTPUT_LIMIT)  # type: ignore[arg-type]
-        try:
-            process.wait(timeout=timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        timed_out = _wait(process, started, timeout, progress_file, progress)
         duration = time.perf_counter() - started
         _kill_group(process)  # on a timeout the tests; otherwise whatever they left running
         returncode = process.returncode if process.returncode is not None else -signal.SIGKILL
@@ -238,6 +308,30 @@ def _run(
                 _kill_group(process)
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _wait(
+    process: subprocess.Popen[bytes], started: float, timeout: float, log: Path, progress: ProgressCallback | None
+) -> bool:
+    """Wait for the tests (True if the time limit struck first), telling `progress` where they are."""
+    if progress is None:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return True
+        return False
+    reader = ProgressLog(log)
+    deadline = started + timeout
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return True
+        try:
+            process.wait(timeout=min(POLL_S, left))
+            return False
+        except subprocess.TimeoutExpired:
+            reader.poll()
+            progress(reader.snapshot(time.perf_counter() - started))
 
 
 def read_progress(path: Path) -> tuple[str | None, int]:

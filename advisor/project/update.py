@@ -15,14 +15,12 @@ scratch store that only borrows the project's).
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import shlex
-import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,13 +31,14 @@ from advisor.decide.rules import RuleSet
 from advisor.errors import InputError
 from advisor.files import resolved
 from advisor.interrupts import deferred
+from advisor.project.apply import Write, apply_result, update_lock
 from advisor.project.git import (
     SYMLINK,
     Entry,
     Git,
-    GitError,
     Repository,
     Tree,
+    c_quoted,
     commit_tree,
     files_under,
     find_repository,
@@ -48,38 +47,17 @@ from advisor.project.git import (
     read_tree,
     write_tree,
 )
+from advisor.project.merge import CONFLICT_KINDS, Merged, merge_trees, result_entry
 from advisor.project.plan import GenerationPlan, plan_generation
-from advisor.project.policies import UpdateManifest, load_manifest
-from advisor.project.pristine import commit_message, find_base, store_pristine
+from advisor.project.policies import load_manifest
+from advisor.project.pristine import commit_message, find_base
 from advisor.project.record import RECORD_PATH, REPLAY_DEFAULTED, ProjectRecord, read_record
 from advisor.project.render import render_into, template_digest
 from advisor.project.settings import project_settings
 from advisor.text import shorten
 
 ChangeKind = Literal["added", "modified", "deleted", "conflict"]
-THEIRS_BRANCH = "advisor-update"  # the name git's conflict markers give the new render (`>>>>>>> advisor-update`)
-YOURS_BRANCH = "yours"
-# The scratch repository merges bytes as they are: no line-ending conversion, no hooks, no signature checks.
-SCRATCH_SETTINGS = {
-    "core.autocrlf": "false", "core.hooksPath": os.devnull, "merge.verifySignatures": "false", "core.symlinks": "true",
-}
-
-
-def scratch_config(conflict_style: str | None) -> dict[str, str]:
-    """GIT_CONFIG_* variables for the scratch repository, with the project's conflict style (diff3, zdiff3)."""
-    settings = {**SCRATCH_SETTINGS, **({"merge.conflictStyle": conflict_style} if conflict_style else {})}
-    variables = {"GIT_CONFIG_COUNT": str(len(settings))}
-    for number, (key, value) in enumerate(settings.items()):
-        variables[f"GIT_CONFIG_KEY_{number}"] = key
-        variables[f"GIT_CONFIG_VALUE_{number}"] = value
-    return variables
 DIFF_LIMIT = 400_000  # characters of --dry-run diff; the rest is summarised
-# git status codes of an unmerged path, and what they mean here ("us" is you, "them" the new render).
-CONFLICT_KINDS = {
-    "UU": "both modified", "AA": "both added", "UD": "you changed it; advisor's new render deletes it",
-    "DU": "deleted by you, changed by advisor", "AU": "added by you", "UA": "added by advisor",
-    "DD": "both deleted",
-}
 
 
 @dataclass(frozen=True)
@@ -152,7 +130,13 @@ def update_project(ruleset: RuleSet, request: UpdateRequest) -> UpdateResult:
     manifest = load_manifest()
     with tempfile.TemporaryDirectory(prefix="advisor-update-") as scratch_name:
         scratch = Path(scratch_name)
-        store = _object_store(repository, scratch, request.dry_run)
+        objects = scratch / "objects"
+        objects.mkdir()
+        # Every object goes to a scratch store that borrows the project's; only an applied result's move in.
+        store = Git(
+            project,
+            {"GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": c_quoted(repository.objects)},
+        )
         theirs_dir = scratch / "theirs"
         theirs_dir.mkdir()
         theirs_root = render_into(plan, theirs_dir)
@@ -164,7 +148,7 @@ def update_project(ruleset: RuleSet, request: UpdateRequest) -> UpdateResult:
             base_tree = read_tree(store, base.commit or "")
             if base.note:
                 notes.append(base.note)
-        on_disk = hash_files(store, project, _project_files(repository, project))
+        on_disk = _your_files(store, project, set(base_tree) | set(theirs))
         moves = manifest.moves(record.advisor_version, __version__, plan.settings.package)
         base_tree, ours = _moved(base_tree, moves), _moved(on_disk, moves)
         answer_changes = _answer_changes(_last_answers(store, base.commit if base else None, record), plan)
@@ -174,22 +158,24 @@ def update_project(ruleset: RuleSet, request: UpdateRequest) -> UpdateResult:
                 recommended_other=other, up_to_date=True,
             )
         style = Git(project).run("config", "--get", "merge.conflictStyle", check=False).stdout.decode().strip()
-        merged = _merge(
+        merged = merge_trees(
             scratch / "merge", store, repository.object_format, base_tree, ours,
             _honour_deletions(store, base_tree, ours, theirs), manifest, plan.settings.package, style or None,
         )
         changes = _changes(base_tree, on_disk, merged)
-        _refuse_clobbering(project, changes)
+        _refuse_clobbering(project, changes, on_disk)
+        writes = [Write(change.path, result_entry(merged, change.path)) for change in changes]
         if request.dry_run:
-            diff = _diff(project, merged.folder, changes)
+            diff = _diff(merged.git, on_disk, writes)
             return UpdateResult(
                 project, plan, record, answer_changes, changes, True, diff, tuple(notes), other,
             )
-        with deferred():  # a signal waits until every file is written and the index and ref agree
-            _apply(project, merged, changes)
-            _stage_conflicts(repository, merged)
-            store_pristine(
-                repository, theirs, base.tip if base else None, _update_message(answer_changes, plan),
+        tip = base.tip if base else None
+        message = _update_message(answer_changes, plan)
+        pristine = commit_tree(store, write_tree(store, theirs), [tip] if tip else [], message)
+        with update_lock(repository), deferred():  # a signal waits until the files, index and ref agree
+            apply_result(
+                repository, project, merged.git, objects, writes, merged.conflicts, pristine, tip, scratch / "backup",
             )
     return UpdateResult(project, plan, record, answer_changes, changes, False, "", tuple(notes), other)
 
@@ -280,18 +266,6 @@ def _plan(ruleset: RuleSet, record: ProjectRecord, answers: Mapping[str, str]) -
     return plan_generation(rec, settings), other
 
 
-def _object_store(repository: Repository, scratch: Path, dry_run: bool) -> Git:
-    """git whose new objects go into the project's repository, or (dry run) a scratch store borrowing it."""
-    if not dry_run:
-        return Git(repository.top, {"GIT_OBJECT_DIRECTORY": str(repository.objects)})
-    objects = scratch / "objects"
-    objects.mkdir()
-    return Git(
-        repository.top,
-        {"GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(repository.objects)},
-    )
-
-
 def _adopted_base(ruleset: RuleSet, record: ProjectRecord, scratch: Path, store: Git, notes: list[str]) -> Tree:
     """No pristine ref (a project made before advisor kept one, or with --no-git): the record's answers
     rendered by this advisor stand in for the last render."""
@@ -309,23 +283,47 @@ def _adopted_base(ruleset: RuleSet, record: ProjectRecord, scratch: Path, store:
     return hash_files(store, root, files_under(root))
 
 
-def _project_files(repository: Repository, project: Path) -> list[str]:
-    """The project's files as git sees them: tracked or untracked, minus what .gitignore hides."""
-    output = Git(project).run("ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
-    found = set()
-    for raw in output.split(b"\0"):
-        if not raw or raw.endswith(b"/"):  # a nested repository
+def _your_files(store: Git, project: Path, relevant: set[str]) -> dict[str, Entry]:
+    """The project's files as git sees them, in repository form (your line-ending settings and filters
+    applied, as `git add` would): committed ones from the index unless changed on disk, changed ones hashed
+    into the scratch store. Untracked files take part only where advisor has a file of the same name."""
+    git = Git(project, store.env)
+    entries: dict[str, Entry] = {}
+    for record in git.run("ls-files", "-s", "-z").stdout.split(b"\0"):
+        meta, _, raw = record.partition(b"\t")
+        if not raw:
             continue
-        relative = raw.decode("utf-8", "surrogateescape")
-        path = project / relative
-        if relative.split("/")[0] != ".git" and os.path.lexists(path) and not (path.is_dir() and not path.is_symlink()):
-            found.add(relative)
-    if RECORD_PATH.as_posix() not in found:
+        mode, oid, stage = meta.decode().split()
+        if stage == "0" and mode != "160000":  # not a submodule
+            entries[raw.decode("utf-8", "surrogateescape")] = Entry(mode, oid)
+    changed = set(_z_list(git, "diff-files", "-z", "--name-only", "--relative"))
+    untracked = [path for path in _z_list(git, "ls-files", "-z", "--others", "--exclude-standard") if path in relevant]
+    to_hash = []
+    for path in [*entries, *untracked]:
+        file = project / path
+        if not os.path.lexists(file) or (file.is_dir() and not file.is_symlink()):
+            entries.pop(path, None)  # deleted on disk
+        elif path in changed or path not in entries or _kind_changed(file, entries[path]):
+            to_hash.append(path)
+    entries.update(hash_files(git, project, to_hash, filters=True))
+    if RECORD_PATH.as_posix() not in entries:
         raise InputError(
             f"DIR: git does not see {RECORD_PATH.as_posix()} in {project} (a .gitignore hides it?); advisor update "
             "merges the files git sees"
         )
-    return sorted(found)
+    return entries
+
+
+def _z_list(git: Git, *args: str) -> list[str]:
+    output = git.run(*args).stdout.decode("utf-8", "surrogateescape")
+    return [path for path in output.split("\0") if path and not path.endswith("/")]
+
+
+def _kind_changed(file: Path, entry: Entry) -> bool:
+    """A file became a link or the reverse, or its executable bit changed: git's stat check may miss it."""
+    return (entry.mode == SYMLINK) != file.is_symlink() or (
+        not file.is_symlink() and (entry.mode == "100755") != bool(os.stat(file).st_mode & 0o100)
+    )
 
 
 def _moved(tree: Tree, moves: Mapping[str, str]) -> dict[str, Entry]:
@@ -367,95 +365,6 @@ def _honour_deletions(store: Git, base: Tree, ours: Tree, theirs: Tree) -> dict[
     return {path: entry for path, entry in theirs.items() if path not in dropped}
 
 
-@dataclass(frozen=True)
-class Merged:
-    folder: Path  # the scratch work tree: merged files, conflicted ones with git's markers
-    files: dict[str, Entry]  # stage 0: the merged tree's files
-    conflicts: dict[str, dict[int, Entry]]  # path -> stage (1 base, 2 yours, 3 theirs) -> entry
-    kinds: dict[str, str] = field(default_factory=dict)  # path -> git status code (UU, DU, ...)
-
-
-def _merge(
-    folder: Path, store: Git, object_format: str, base: Tree, ours: Tree, theirs: Tree,
-    manifest: UpdateManifest, package: str, style: str | None = None,
-) -> Merged:
-    """git merges `theirs` into `ours` from `base` in a scratch repository using the project's objects."""
-    folder.mkdir()
-    git = Git(folder, {**store.env, **scratch_config(style)})
-    git.run("init", "-q", f"--object-format={object_format}")
-    base_commit = commit_tree(git, write_tree(git, base), [], "the last render")
-    ours_commit = commit_tree(git, write_tree(git, ours), [base_commit], "your files")
-    theirs_commit = commit_tree(git, write_tree(git, theirs), [base_commit], "the new render")
-    git.run("update-ref", f"refs/heads/{YOURS_BRANCH}", ours_commit)
-    git.run("update-ref", f"refs/heads/{THEIRS_BRANCH}", theirs_commit)
-    git.run("symbolic-ref", "HEAD", f"refs/heads/{YOURS_BRANCH}")
-    git.run("read-tree", "-u", "--reset", YOURS_BRANCH)
-    result = git.run("merge", "--no-ff", "--no-commit", "--no-edit", "-q", THEIRS_BRANCH, check=False)
-    if result.returncode not in (0, 1) or (result.returncode == 1 and not _unmerged(git)):
-        raise GitError(f"git merge failed: {(result.stderr or result.stdout).decode('utf-8', 'replace').strip()[:300]}")
-    for path in sorted(set(ours) | set(theirs) | _unmerged(git)):
-        policy = manifest.policy(path, package)
-        if policy == "replace":
-            _take(git, path, THEIRS_BRANCH if path in theirs else None)
-        elif policy == "keep":
-            if path in ours:
-                _take(git, path, YOURS_BRANCH)
-            elif path in base:  # you deleted it: it stays deleted
-                _take(git, path, None)
-    files: dict[str, Entry] = {}
-    conflicts: dict[str, dict[int, Entry]] = {}
-    for record in git.run("ls-files", "-s", "-z").stdout.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        mode, oid, stage = meta.decode().split()
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if stage == "0":
-            files[path] = Entry(mode, oid)
-        else:
-            conflicts.setdefault(path, {})[int(stage)] = Entry(mode, oid)
-    kinds = {}
-    status = git.run("status", "--porcelain=v1", "-z", "--no-renames").stdout.decode("utf-8", "surrogateescape")
-    for item in status.split("\0"):
-        if len(item) > 3 and item[:2] in CONFLICT_KINDS:
-            kinds[item[3:]] = item[:2]
-    for path, stages in conflicts.items():
-        _relabel(git, folder / path, stages)
-    return Merged(folder, files, conflicts, kinds)
-
-
-def _relabel(git: Git, path: Path, stages: Mapping[int, Entry]) -> None:
-    """Redo a text conflict with labels that say whose side is whose (`<<<<<<< yours`, `>>>>>>> advisor
-    0.3.0`) instead of the scratch repository's HEAD and branch name; same merge, same conflict style."""
-    if 2 not in stages or 3 not in stages or SYMLINK in (stages[2].mode, stages[3].mode):
-        return
-    with tempfile.TemporaryDirectory(prefix="advisor-conflict-") as scratch:
-        sides = []
-        for stage in (2, 1, 3):
-            side = Path(scratch) / str(stage)
-            side.write_bytes(git.run("cat-file", "blob", stages[stage].oid).stdout if stage in stages else b"")
-            sides.append(str(side))
-        labels = ["-L", "yours", "-L", "the last render", "-L", f"advisor {__version__}"]
-        result = git.run("merge-file", "-p", *labels, *sides, check=False)
-        if 0 < result.returncode < 128 and b"\0" not in result.stdout:  # conflicts found; not binary, no error
-            path.write_bytes(result.stdout)
-
-
-def _unmerged(git: Git) -> set[str]:
-    output = git.run("diff", "--name-only", "--diff-filter=U", "-z").stdout.decode("utf-8", "surrogateescape")
-    return {path for path in output.split("\0") if path}
-
-
-def _take(git: Git, path: str, side: str | None) -> None:
-    """Resolve `path` to one side's version (None: remove it), conflict stages included."""
-    if side is not None:
-        git.run("checkout", side, "--", path)
-        return
-    git.run("rm", "-q", "-f", "--cached", "--ignore-unmatch", "--", path)
-    with contextlib.suppress(FileNotFoundError):
-        (git.cwd / path).unlink()
-
-
 def _changes(base: Tree, ours: Tree, merged: Merged) -> tuple[FileChange, ...]:
     """What the update does to your files."""
     changes = []
@@ -473,17 +382,22 @@ def _changes(base: Tree, ours: Tree, merged: Merged) -> tuple[FileChange, ...]:
     return tuple(changes)
 
 
-def _refuse_clobbering(project: Path, changes: tuple[FileChange, ...]) -> None:
+def _refuse_clobbering(project: Path, changes: tuple[FileChange, ...], yours: Tree) -> None:
     """A file the update adds where git ignores one of yours (or where a folder of yours is): refuse."""
+    leaving = {change.path for change in changes if change.kind == "deleted"}
     blocked = []
     for change in changes:
         if change.kind == "deleted":
             continue
-        folders = [parent for parent in Path(change.path).parents if parent != Path(".")]
-        in_the_way = [folder for folder in folders if (project / folder).is_symlink() or (
-            os.path.lexists(project / folder) and not (project / folder).is_dir()
-        )]
-        if in_the_way or (change.kind == "added" and os.path.lexists(project / change.path)):
+        folders = [parent.as_posix() for parent in Path(change.path).parents if parent != Path(".")]
+        in_the_way = [
+            folder for folder in folders
+            if folder not in leaving and ((project / folder).is_symlink() or (
+                os.path.lexists(project / folder) and not (project / folder).is_dir()
+            ))
+        ]
+        ignored = change.kind == "added" and change.path not in yours and os.path.lexists(project / change.path)
+        if in_the_way or ignored:
             blocked.append(change.path)
     if blocked:
         raise InputError(
@@ -522,15 +436,15 @@ def _update_message(answer_changes: tuple[AnswerChange, ...], plan: GenerationPl
     return commit_message(summary, f"The render advisor merged into {plan.settings.name}.")
 
 
-def _diff(project: Path, merged_folder: Path, changes: tuple[FileChange, ...]) -> str:
-    """A unified diff from your files to the result, as `git diff` would show it after the update."""
+def _diff(scratch: Git, yours: Tree, writes: list[Write]) -> str:
+    """A unified diff from your files to the result, in repository form (as `git diff` shows it after)."""
     parts: list[str] = []
     size = 0
-    for change in changes:
-        before = _read(project / change.path) if change.kind != "added" else b""
-        after = _read(merged_folder / change.path) if change.kind != "deleted" else b""
-        old = "/dev/null" if change.kind == "added" else f"a/{change.path}"
-        new = "/dev/null" if change.kind == "deleted" else f"b/{change.path}"
+    for write in writes:
+        before = _blob(scratch, yours.get(write.path))
+        after = _blob(scratch, write.entry)
+        old = f"a/{write.path}" if write.path in yours else "/dev/null"
+        new = f"b/{write.path}" if write.entry is not None else "/dev/null"
         if b"\0" in before or b"\0" in after:
             text = f"Binary files {old} and {new} differ\n"
         else:
@@ -542,68 +456,12 @@ def _diff(project: Path, merged_folder: Path, changes: tuple[FileChange, ...]) -
         if not text:  # a mode change only
             text = f"--- {old}\n+++ {new}\n(file mode changed)\n"
         if size + len(text) > DIFF_LIMIT:
-            parts.append(f"... the diff goes on ({len(changes)} files in all); run without --dry-run and `git diff`\n")
+            parts.append(f"... the diff goes on ({len(writes)} files in all); run without --dry-run and `git diff`\n")
             break
         parts.append(text)
         size += len(text)
     return "".join(parts)
 
 
-def _read(path: Path) -> bytes:
-    if path.is_symlink():
-        return os.fsencode(os.readlink(path))
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
-def _apply(project: Path, merged: Merged, changes: tuple[FileChange, ...]) -> None:
-    """Write the merge's result into the project: each file replaced whole (a link is replaced, never followed)."""
-    for change in changes:
-        target = project / change.path
-        if change.kind == "deleted":
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
-            _remove_empty_parents(project, target.parent)
-            continue
-        source = merged.folder / change.path
-        if not os.path.lexists(source):  # a conflict whose result is no file (deleted on both sides)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.parent / f".{target.name}.advisor-update"
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        if source.is_symlink():
-            os.symlink(os.readlink(source), temporary)
-        else:
-            shutil.copyfile(source, temporary)
-            entry = merged.files.get(change.path)
-            executable = entry.mode == "100755" if entry else bool(os.stat(source).st_mode & 0o100)
-            os.chmod(temporary, 0o755 if executable else 0o644)
-        os.replace(temporary, target)
-
-
-def _remove_empty_parents(project: Path, folder: Path) -> None:
-    while folder != project and project in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
-
-
-def _stage_conflicts(repository: Repository, merged: Merged) -> None:
-    """Give each conflicted file git's three stages in the project's index (base, yours, advisor's)."""
-    if not merged.conflicts:
-        return
-    zero = "0" * (64 if repository.object_format == "sha256" else 40)
-    lines = []
-    for path, stages in sorted(merged.conflicts.items()):
-        name = repository.project_path(path).encode("utf-8", "surrogateescape")
-        lines.append(f"0 {zero}\t".encode() + name + b"\0")
-        for stage, entry in sorted(stages.items()):
-            lines.append(f"{entry.mode} {entry.oid} {stage}\t".encode() + name + b"\0")
-    repository.git().run("update-index", "-z", "--index-info", input=b"".join(lines))
-
-
+def _blob(git: Git, entry: Entry | None) -> bytes:
+    return b"" if entry is None else git.run("cat-file", "blob", entry.oid).stdout

@@ -13,7 +13,7 @@ from advisor.machine.export_check import ExportToolchain, RequirementCheck
 from advisor.machine.model import VENDOR_TOOLS, Machine
 from advisor.machine.project_check import ProjectCheck
 from advisor.machine.verdicts import Finding, Level, hardware_label
-from advisor.ui.text import plain, printable
+from advisor.ui.text import make_console, plain, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -180,11 +180,10 @@ def _print_export(console: Console, export: ExportToolchain) -> None:
 
 
 def print_doctor(report: DoctorReport) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    console = make_console()
     table = Table(title="advisor doctor", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(overflow="fold")

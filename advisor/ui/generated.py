@@ -6,13 +6,13 @@ import shlex
 
 from advisor.catalog import load_catalog
 from advisor.project.create import CreatedProject
-from advisor.ui.text import plain, printable
+from advisor.ui.layout import print_command, print_hanging
+from advisor.ui.text import make_console, plain
 
 
 def print_generated(created: CreatedProject) -> None:
-    from rich.console import Console
 
-    console = Console()
+    console = make_console()
     plan, path = created.plan, created.path
     rec = plan.recommendation
     settings = plan.settings
@@ -23,35 +23,31 @@ def print_generated(created: CreatedProject) -> None:
         pick = f"{label(plan.framework)} (recommended, confidence {rec.confidence})"
     else:
         pick = f"{label(plan.framework)} (your choice, also the recommendation)"
-    console.print(f"[green]Created[/green] {plain(str(path))}")
-    console.print(f"  framework: {plain(pick)}")
-    console.print(
-        f"  project:   {plain(settings.slug)} (package {plain(settings.package)}), "
-        f"task template {plain(plan.template_task)}"
+    console.print(f"[green]Created[/green] {plain(str(path))}", soft_wrap=True)
+    print_hanging(console, pick, "  framework: ")
+    print_hanging(
+        console, f"{settings.slug} (package {settings.package}), task template {plan.template_task}", "  project:   "
     )
     if plan.task_note:
-        console.print(f"  [yellow]note:[/yellow] {plain(plan.task_note)}")
+        print_hanging(console, plan.task_note, "  note:      ", first_style="yellow")
     for gap in plan.export_gaps:
-        console.print(f"  [yellow]export:[/yellow] {plain(gap)}")
+        print_hanging(console, gap, "  export:    ", first_style="yellow")
     if rec.facts.defaulted:
-        console.print(
-            "  defaulted: " + ", ".join(f"{q}={rec.facts.answers[q]}" for q in rec.facts.defaulted),
-            style="dim", markup=False,
-        )
-    console.print("  decision record: docs/DECISION.md; replay: .advisor/answers.yaml")
+        defaulted = ", ".join(f"{q}={rec.facts.answers[q]}" for q in rec.facts.defaulted)
+        print_hanging(console, defaulted, "  defaulted: ", style="dim", first_style="dim")
+    print_hanging(console, "docs/DECISION.md; replay: .advisor/answers.yaml", "  record:    ")
     vcs = created.version_control
     if vcs.detail:
-        style = "yellow" if vcs.kind == "none" else None
-        console.print(f"  git:       {plain(vcs.detail)}", style=style)
+        print_hanging(console, vcs.detail, "  git:       ", first_style="yellow" if vcs.kind == "none" else "")
     console.print("\nNext:")
-    console.print(f"  cd {printable(shlex.quote(str(path)))}", markup=False, soft_wrap=True)
+    folder = shlex.quote(str(path))
+    print_command(console, f"cd {folder}")
     # The framework first, built for the hardware: installing the project alone would let pip pick a
     # default build (on Linux, PyTorch's multi-GB CUDA wheel even for a CPU project).
     install = load_catalog().install_command(plan.framework, plan.hardware, plan.os)
-    console.print(
-        f"  # {label(plan.framework)} for {plan.hardware} on {plan.os} (README.md, Install):", style="dim", markup=False
-    )
+    where = f"{plan.hardware} on {plan.os}"
+    print_command(console, f"# {label(plan.framework)} for {where} (README.md, Install):", style="dim")
     for line in install.splitlines():
-        console.print(f"  {line}", markup=False, soft_wrap=True)
-    console.print('  pip install -e ".[dev]"', markup=False, soft_wrap=True)
-    console.print(f"  advisor smoke {printable(shlex.quote(str(path)))}", markup=False, soft_wrap=True)
+        print_command(console, line)
+    print_command(console, 'pip install -e ".[dev]"')
+    print_command(console, f"advisor smoke {folder}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.decide.questions import Question, Questionnaire
+from advisor.ui.text import make_console
 
 
 def question_dict(question: Question) -> dict[str, Any]:
@@ -19,7 +20,6 @@ def question_dict(question: Question) -> dict[str, Any]:
 
 
 def print_questions(questionnaire: Questionnaire) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -32,4 +32,4 @@ def print_questions(questionnaire: Questionnaire) -> None:
             choices.append(("\n" if index else "") + c.value, style="bold" if c.value == q.default else "")
             choices.append(f" - {c.help}", style="dim")
         table.add_row(Text(q.id), Text(q.prompt), choices, Text(q.when.describe() if q.when else "always"))
-    Console().print(table)
+    make_console().print(table)

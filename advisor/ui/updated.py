@@ -6,10 +6,15 @@ A conflicted update never reads as a success: it names every conflicted file and
 from __future__ import annotations
 
 import shlex
+from typing import TYPE_CHECKING
 
 from advisor.project.record import RECORD_PATH
 from advisor.project.update import FileChange, UpdateResult
-from advisor.ui.text import plain, printable
+from advisor.ui.layout import print_command, print_hanging
+from advisor.ui.text import make_console, printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 CODES = {"added": "A ", "modified": "M ", "deleted": "D "}  # as `git status --short` marks them
 
@@ -20,50 +25,50 @@ def change_line(change: FileChange) -> str:
     return f"  {code} {printable(change.path)}{detail}"
 
 
-def framework_note(result: UpdateResult) -> str | None:
+def framework_note(result: UpdateResult) -> tuple[str, str | None] | None:
+    """What to say when the new answers favour the other framework, and the command that starts it."""
     other = result.recommended_other
     if other is None:
         return None
     rec = result.recommendation
     kept = rec.label(result.plan.framework)
     if other == "none":
-        return f"these answers rule out every framework (see `advisor recommend`); the project stays {kept}"
-    record = result.path / RECORD_PATH
-    command = ["advisor", "new", "NEW_DIR", "--answers", str(record)]
+        return f"these answers rule out every framework (see advisor recommend); the project stays {kept}", None
+    command = ["advisor", "new", "NEW_DIR", "--answers", str(result.path / RECORD_PATH)]
     for change in result.answer_changes:
         if change.after is not None:
             command += ["-a", f"{change.question}={change.after}"]
     command += ["--framework", other, "--no-input"]
     excluded = result.plan.framework in rec.evaluation.excluded
     reason = f"rule out {kept}" if excluded else f"now recommend {rec.label(other)}"
-    return (
+    text = (
         f"these answers {reason}; an update never switches frameworks, so the project stays {kept}. "
-        f"For a {rec.label(other)} project from the same answers: {shlex.join(command)}"
+        f"For a {rec.label(other)} project from the same answers:"
     )
+    return text, shlex.join(command)
 
 
 def print_update(result: UpdateResult, show_diff: bool = True) -> None:
-    from rich.console import Console
 
-    console = Console(highlight=False)
+    console = make_console()
     folder = shlex.quote(str(result.path))
-    where = plain(str(result.path))
+    where = str(result.path)
+    conflicts = len(result.conflicts)
     if result.up_to_date:
-        console.print(
-            f"[green]Up to date[/green]: {where} already has what advisor would generate for these answers; "
-            "nothing written"
-        )
+        headline = f"{where} already has what advisor would generate for these answers; nothing written"
+        print_hanging(console, headline, "Up to date: ", first_style="green")
     elif result.dry_run:
-        conflicts = len(result.conflicts)
-        state = f"[red]would conflict in {conflicts} file(s)[/red]" if conflicts else "would merge cleanly"
-        console.print(f"[bold]Dry run[/bold] (nothing written): updating {where} {state}")
-    elif result.conflicts:
-        console.print(
-            f"[red]CONFLICTS[/red] in {len(result.conflicts)} file(s): the update of {where} is merged except "
-            "these, which hold git's <<<<<<< / ======= / >>>>>>> markers (yours above, advisor's below)"
+        state = f"would conflict in {conflicts} file(s)" if conflicts else "would merge cleanly"
+        print_hanging(console, f"updating {where} {state}", "Dry run (nothing written): ", first_style="bold")
+    elif conflicts:
+        print_hanging(
+            console,
+            f"in {conflicts} file(s): the update of {where} is merged except these, which hold git's "
+            "<<<<<<< / ======= / >>>>>>> markers (yours above, advisor's below)",
+            "CONFLICTS ", first_style="red",
         )
     else:
-        console.print(f"[green]Updated[/green] {where}: merged cleanly, left uncommitted for review")
+        print_hanging(console, f"{where}: merged cleanly, left uncommitted for review", "Updated ", first_style="green")
     _print_details(console, result)
     if result.dry_run:
         if result.diff and show_diff:
@@ -74,35 +79,33 @@ def print_update(result: UpdateResult, show_diff: bool = True) -> None:
         return
     console.print("\nNext:")
     if result.conflicts:
-        console.print("  # edit each conflicted file (or run git mergetool), then mark it resolved:", style="dim")
-        paths = [shlex.quote(change.path) for change in result.conflicts]
-        console.print(f"  git -C {printable(folder)} add -- {printable(' '.join(paths))}", markup=False, soft_wrap=True)
-        console.print(f"  git -C {printable(folder)} status", markup=False, soft_wrap=True)
+        hint = "# edit each conflicted file (or run git mergetool), then mark it resolved:"
+        print_command(console, hint, style="dim")
+        paths = " ".join(shlex.quote(change.path) for change in result.conflicts)
+        print_command(console, f"git -C {folder} add -- {paths}")
+        print_command(console, f"git -C {folder} status")
     else:
-        console.print(f"  git -C {printable(folder)} diff", markup=False, soft_wrap=True)
-        console.print(f"  advisor smoke {printable(folder)}", markup=False, soft_wrap=True)
-        console.print(
-            f"  git -C {printable(folder)} add -A . && git -C {printable(folder)} commit -m 'advisor update'",
-            markup=False, soft_wrap=True,
-        )
+        print_command(console, f"git -C {folder} diff")
+        print_command(console, f"advisor smoke {folder}")
+        print_command(console, f"git -C {folder} add -A . && git -C {folder} commit -m 'advisor update'")
 
 
-def _print_details(console: object, result: UpdateResult) -> None:
-    from rich.console import Console
-
-    assert isinstance(console, Console)
+def _print_details(console: Console, result: UpdateResult) -> None:
     label = result.recommendation.label(result.plan.framework)
     if result.answer_changes:
         changed = ", ".join(
             f"{c.question} {c.before or '(not asked)'} -> {c.after or '(not asked)'}" for c in result.answer_changes
         )
-        console.print(f"  answers:   {plain(changed)}")
-    console.print(f"  framework: {plain(label)} (kept)")
+        print_hanging(console, changed, "  answers:   ")
+    print_hanging(console, f"{label} (kept)", "  framework: ")
     note = framework_note(result)
     if note:
-        console.print(f"  [yellow]note:[/yellow] {plain(note)}", soft_wrap=True)
+        text, command = note
+        print_hanging(console, text, "  note:      ", first_style="yellow")
+        if command:
+            print_command(console, command, indent="    ")
     for extra in result.notes:
-        console.print(f"  [yellow]note:[/yellow] {plain(extra)}")
+        print_hanging(console, extra, "  note:      ", first_style="yellow")
     for change in result.changes:
         style = "red" if change.kind == "conflict" else None
         console.print(change_line(change), markup=False, style=style, soft_wrap=True)

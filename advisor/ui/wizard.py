@@ -20,6 +20,7 @@ from advisor.errors import Aborted, InputError
 from advisor.files import resolved
 from advisor.project.render import check_destination
 from advisor.project.settings import DEFAULT_DESCRIPTION, validate_description, validate_name
+from advisor.ui.text import make_console
 
 if TYPE_CHECKING:
     from questionary import Question as Prompt
@@ -209,12 +210,11 @@ def run_wizard(
     **io: Any,
 ) -> WizardChoices:
     """Ask what is missing, show the recommendation, and settle framework, name and directory."""
-    from rich.console import Console
 
     from advisor.decide.engine import recommend
     from advisor.ui.recommendation import print_recommendation
 
-    console = Console()
+    console = make_console()
     console.print(
         "[bold]advisor[/bold]: a few questions about your project (Ctrl-C to stop; nothing is written until the end)"
     )
@@ -303,18 +303,18 @@ def run_update_wizard(
     ruleset: RuleSet, directory: Path, flags: tuple[str, ...], answers_file: Path | None, **io: Any
 ) -> None:
     """`advisor wizard DIR` on an advisor project: ask what changes, show the plan, update on confirmation."""
-    from rich.console import Console
 
     from advisor.decide.answers import collect
     from advisor.decide.engine import recommend
     from advisor.errors import AdvisorError
     from advisor.project.record import read_record
     from advisor.project.update import UpdateRequest, uncommitted_changes, update_project
+    from advisor.ui.progress import spinner
     from advisor.ui.recommendation import print_recommendation
     from advisor.ui.text import plain
     from advisor.ui.updated import print_update
 
-    console = Console(highlight=False)
+    console = make_console()
     record = read_record(directory)
     label = ruleset.label(record.framework)
     console.print(
@@ -337,14 +337,16 @@ def run_update_wizard(
         allow_dirty = True
     flags_now = tuple(f"{key}={value}" for key, value in changes.items())
     request = UpdateRequest(directory, flags_now, None, dry_run=True, allow_dirty=allow_dirty)
-    preview = update_project(ruleset, request)
+    with spinner("update: rendering the project again and merging (nothing is written yet)"):
+        preview = update_project(ruleset, request)
     print_update(preview, show_diff=False)
     if preview.up_to_date:
         return
     if not ask(confirm_prompt("Apply the update?", default=True, **io)):
         raise Aborted("stopped; nothing written")
     try:
-        result = update_project(ruleset, UpdateRequest(directory, flags_now, None, allow_dirty=allow_dirty))
+        with spinner("update: merging"):
+            result = update_project(ruleset, UpdateRequest(directory, flags_now, None, allow_dirty=allow_dirty))
     except KeyboardInterrupt:
         raise Aborted("interrupted") from None
     print_update(result)
@@ -360,6 +362,7 @@ def _offer_smoke(path: Path, framework: str, **io: Any) -> None:
 
     from advisor.catalog import load_catalog
     from advisor.project.smoke import run_smoke
+    from advisor.ui.progress import smoke_progress
     from advisor.ui.smoke import print_smoke
 
     module = load_catalog().frameworks[framework].module
@@ -367,6 +370,8 @@ def _offer_smoke(path: Path, framework: str, **io: Any) -> None:
     hint = "" if installed else f" ({module} is not installed in this Python yet, so they would fail)"
     try:
         if ask(confirm_prompt(f"Run the smoke tests now?{hint}", default=installed, **io)):
-            print_smoke(run_smoke(path))
+            with smoke_progress() as progress:
+                report = run_smoke(path, progress=progress)
+            print_smoke(report)
     except (KeyboardInterrupt, Aborted):
         raise Aborted(f"aborted; the project in {path} is complete, only the smoke run stopped") from None

@@ -43,6 +43,11 @@ def update(path: Path, *args: str, cwd: Path | None = None):
     return run_advisor("update", str(path), *args, cwd=cwd)
 
 
+def said(result) -> str:
+    """What a run printed, as one line: prose wraps with the terminal's width."""
+    return " ".join(result.stdout.split())
+
+
 def status(cwd: Path) -> list[str]:
     return git(cwd, "status", "--porcelain=v1", "--untracked-files=all").splitlines()
 
@@ -107,7 +112,7 @@ def test_nothing_changed_is_a_no_op(tmp_path):
     before, refs = tree_bytes(project), git_snapshot(project)
     result = update(project)
     assert result.returncode == 0, result.stderr
-    assert "Up to date" in result.stdout
+    assert "Up to date" in said(result)
     assert tree_bytes(project) == before and git_snapshot(project) == refs
 
 
@@ -116,7 +121,7 @@ def test_a_changed_answer_is_merged_uncommitted_and_a_second_update_is_a_no_op(t
     head = git(project, "rev-parse", "HEAD")
     result = update(project, "-a", "deploy=android")
     assert result.returncode == 0, result.stderr
-    assert "merged cleanly" in result.stdout and "deploy none -> android" in result.stdout
+    assert "merged cleanly" in said(result) and "deploy none -> android" in said(result)
     export = project / "src" / "p" / "export"
     assert (export / "executorch.py").is_file() and not (export / "pt2.py").exists()
     assert git(project, "rev-parse", "HEAD") == head  # left for review: nothing committed
@@ -129,7 +134,7 @@ def test_a_changed_answer_is_merged_uncommitted_and_a_second_update_is_a_no_op(t
     assert tree_bytes(project) == tree_bytes(fresh)
     commit_all(project, "advisor update")
     again = update(project, "-a", "deploy=android")
-    assert again.returncode == 0 and "Up to date" in again.stdout and status(project) == []
+    assert again.returncode == 0 and "Up to date" in said(again) and status(project) == []
 
 
 def test_your_edits_added_files_and_deletions_survive(tmp_path):
@@ -144,7 +149,7 @@ def test_your_edits_added_files_and_deletions_survive(tmp_path):
     assert "epochs: 77\n" in config.read_text()
     assert (project / "NOTES.md").read_text() == "my notes\n"
     assert not (project / "docs" / "DECISION.md").exists()
-    assert "DECISION.md" not in result.stdout
+    assert "DECISION.md" not in said(result)
 
 
 def test_an_edit_beside_a_template_change_merges_without_conflict(tmp_path):
@@ -166,8 +171,8 @@ def test_a_conflict_exits_1_with_git_markers_stages_and_no_success_message(tmp_p
     commit_all(project)
     result = update(project, "-a", "deploy=android")
     assert result.returncode == 1, result.stderr
-    assert "CONFLICTS in 1 file(s)" in result.stdout and "UU README.md" in result.stdout
-    assert "merged cleanly" not in result.stdout and "Updated" not in result.stdout
+    assert "CONFLICTS in 1 file(s)" in said(result) and "UU README.md" in result.stdout
+    assert "merged cleanly" not in said(result) and "Updated" not in said(result)
     text = readme.read_text()
     assert all(marker in text for marker in MARKERS)
     assert "UU README.md" in status(project)
@@ -223,7 +228,7 @@ def test_dry_run_shows_plan_and_diff_and_writes_nothing(tmp_path):
     objects = sorted((project / ".git" / "objects").rglob("*"))
     result = update(project, "-a", "deploy=android", "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert "Dry run (nothing written)" in result.stdout
+    assert "Dry run (nothing written)" in said(result)
     assert "A  src/p/export/executorch.py" in result.stdout and "D  src/p/export/pt2.py" in result.stdout
     assert '+  deploy: "android"' in result.stdout and "--- a/.advisor/answers.yaml" in result.stdout
     assert tree_bytes(project) == before and git_snapshot(project) == repository
@@ -236,7 +241,7 @@ def test_dry_run_exits_1_when_it_would_conflict(tmp_path):
     commit_all(project)
     result = update(project, "-a", "deploy=android", "--dry-run")
     assert result.returncode == 1 and "would conflict in 1 file(s)" in " ".join(result.stdout.split())
-    assert "<<<<<<< yours" in result.stdout and "<<<<<<<" not in (project / "README.md").read_text()
+    assert "<<<<<<< yours" in said(result) and "<<<<<<<" not in (project / "README.md").read_text()
 
 
 @pytest.mark.parametrize(
@@ -269,8 +274,8 @@ def test_the_framework_never_switches(tmp_path):
     assert '"framework": "tensorflow"' in run_advisor("recommend", *flags, "-a", "task=tabular", "--json").stdout
     result = update(project, *flags)
     assert result.returncode == 0, result.stderr
-    assert "never switches frameworks, so the project stays PyTorch" in result.stdout
-    assert "advisor new NEW_DIR --answers" in result.stdout and "--framework tensorflow" in result.stdout
+    assert "never switches frameworks, so the project stays PyTorch" in said(result)
+    assert "advisor new NEW_DIR --answers" in said(result) and "--framework tensorflow" in said(result)
     record = (project / ".advisor" / "answers.yaml").read_text()
     assert 'framework: "pytorch"' in record and "framework_source: user" in record
     assert 'recommended: "tensorflow"' in record
@@ -413,7 +418,7 @@ def test_editing_the_record_by_hand_changes_the_answers_and_advisor_rewrites_it(
     commit_all(project)
     result = update(project)
     assert result.returncode == 0, result.stderr
-    assert "deploy none -> android" in result.stdout
+    assert "deploy none -> android" in said(result)
     assert (project / "src" / "p" / "export" / "executorch.py").is_file()
     assert '  deploy: "android"\n' in record.read_text()  # advisor's own file: the new render's
 
@@ -432,4 +437,4 @@ def test_data_you_replaced_is_kept_when_the_template_changes_it(tmp_path):
     result = run_copy(new_copy, "update", "p", cwd=work)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "data" / "corpus.txt").read_text() == "Our own text, all of it.\n"
-    assert "data/corpus.txt" not in result.stdout
+    assert "data/corpus.txt" not in said(result)
