@@ -71,30 +71,65 @@ def recommend(
 def rules_check(
     rules: RulesOption = None,
     max_age: Annotated[
-        int,
+        str,  # read as text here, so a bad value is one line like every other input error
         typer.Option(
             "--max-age", metavar="DAYS", help="Warn about rules whose facts were checked more than DAYS days ago."
         ),
-    ] = 365,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any rule is stale.")] = False,
+    ] = "365",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any rule is stale (or dated far in the future).")
+    ] = False,
 ) -> None:
     """Validate the built-in rules and any --rules DIR; exit 1 listing every problem. Then warn about
-    rules whose `checked` date is older than --max-age days (and user rules without one)."""
+    rules whose `checked` date is older than --max-age days or far in the future, and note user rules without
+    one (they may leave it out; recommend's oldest_check ignores them)."""
     import datetime
 
-    from advisor.decide.rules import load_ruleset, stale_rules
-    from advisor.errors import InputError
+    from advisor.decide.rules import (
+        advisor_page,
+        cited_pages,
+        future_rules,
+        load_ruleset,
+        stale_rules,
+        undated_rules,
+    )
+    from advisor.errors import InputError, RulesError
+    from advisor.text import quoted, shorten
 
-    if max_age < 1:
-        raise InputError(f"--max-age must be a positive number of days, got {max_age}")
+    text = max_age.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise InputError(f"--max-age: must be a positive whole number of days, got {quoted(shorten(max_age))}")
+    days = int(text)
     ruleset = load_ruleset(rules or [], use_cache=False)  # always the files themselves, never the cache
+    # Sources may cite advisor's own pages: each must be where advisor is installed, and is shown by its path.
+    pages: dict[str, str] = {}
+    missing: list[str] = []
+    for rule in ruleset.rules:
+        for name in cited_pages(rule.source):
+            found = advisor_page(name)
+            if found is None:
+                missing.append(f"{rule.origin}: {rule.id}: cites {name}, which this installation of advisor lacks")
+            else:
+                pages.setdefault(name, str(found))
+    if missing:
+        raise RulesError(missing)
     print(
         f"ok: {len(ruleset.questionnaire.questions)} questions, {len(ruleset.preferences)} preferences, "
         f"{len(ruleset.constraints)} constraints (rules {ruleset.version}) from "
         + ", ".join(ruleset.sources)
     )
-    stale = stale_rules(ruleset, datetime.date.today(), max_age)
-    for rule in stale:
-        typer.echo(rule.message(), err=True)
-    if stale and strict:
+    for name, path in pages.items():
+        print(f"cited page {name}: {path}")
+    today = datetime.date.today()
+    stale = stale_rules(ruleset, today, days)
+    future = future_rules(ruleset, today)
+    for message in [rule.message() for rule in stale] + [rule.message() for rule in future]:
+        typer.echo(f"warning: {message}", err=True)
+    for rule in undated_rules(ruleset):
+        typer.echo(f"note: {rule.origin}: {rule.id}: no 'checked' date (optional on your rules; its age is not "
+                   "checked and recommend's oldest_check leaves it out)", err=True)
+    if (stale or future) and strict:
+        parts = [f"{len(stale)} rule(s) older than {days} days"] if stale else []
+        parts += [f"{len(future)} rule(s) dated in the future"] if future else []
+        typer.echo(f"{'; '.join(parts)}; exit 1 because of --strict", err=True)
         raise typer.Exit(1)

@@ -103,7 +103,9 @@ class Recommendation:
     evaluation: Evaluation
     ruleset_version: str
     labels: Mapping[str, str] = field(default_factory=dict)  # framework -> display name
-    oldest_check: str | None = None  # ISO date: when the rule set's least recently checked rule was checked
+    # ISO date: when the rule set's least recently checked rule was checked. User rules without a `checked`
+    # date (only they may lack one) are left out; `advisor rules check` notes them.
+    oldest_check: str | None = None
 
     @property
     def tie(self) -> Tie | None:

@@ -39,6 +39,7 @@ RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PREFERENCE_KEYS = {"id", "when", "scores", "reason", "source", "checked"}
 CONSTRAINT_KEYS = {"id", "when", "framework", "effect", "reason", "workaround", "source", "checked"}
 DEFAULT_MAX_AGE = 365  # days before a rule's `checked` date counts as stale
+FUTURE_TOLERANCE = 3  # days a `checked` date may lie ahead of today's before `rules check` warns (time zones, clocks)
 MAX_WEIGHT = 1000  # a weight beyond this is a typo or an attack, not a preference
 MAX_ID = 80
 
@@ -158,7 +159,8 @@ class RuleSet:
 
     @property
     def oldest_check(self) -> datetime.date | None:
-        """The oldest `checked` date among the rules (None when no rule carries one)."""
+        """The oldest `checked` date among the rules that carry one (None when none does). User rules without a
+        date are left out: they said nothing about when they were checked (`rules check` notes them)."""
         dates = [rule.checked for rule in self.rules if rule.checked is not None]
         return min(dates) if dates else None
 
@@ -220,9 +222,11 @@ def _checked(value: Any) -> datetime.date | None:
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-def checked_problem(value: Any, today: datetime.date) -> tuple[datetime.date | None, str | None]:
+def checked_problem(value: Any) -> tuple[datetime.date | None, str | None]:
     """A rule's `checked` value read as a date, or why it is unusable: a real date (YAML's unquoted
-    YYYY-MM-DD, or the same quoted), not in the future."""
+    YYYY-MM-DD, or the same quoted). A date in the future is no load error (a clock behind the author's, or
+    west of UTC on the day of a release, would stop advisor loading its rules): `rules check` warns about
+    one far ahead (future_rules)."""
     if isinstance(value, datetime.datetime) or not isinstance(value, (datetime.date, str)):
         shown = quoted(str(value)) if isinstance(value, datetime.datetime) else kind_of(value)
         return None, f"'checked' must be a date YYYY-MM-DD, got {shown}"
@@ -234,44 +238,89 @@ def checked_problem(value: Any, today: datetime.date) -> tuple[datetime.date | N
             value = datetime.date.fromisoformat(text)
         except ValueError:
             return None, f"'checked' must be a date YYYY-MM-DD, got {quoted(shorten(value))}"
-    if value > today:
-        return None, f"'checked' date {value.isoformat()} is in the future (today is {today.isoformat()})"
     return value, None
 
 
 @dataclass(frozen=True)
 class StaleRule:
-    """A rule whose facts were last checked too long ago (or, for a user rule, never said when)."""
+    """A rule whose facts were last checked more than `max_age` days before today."""
 
     id: str
     origin: str  # file:line
-    checked: datetime.date | None
-    age_days: int | None  # None when the rule has no `checked` date
+    checked: datetime.date
+    age_days: int
     max_age: int
 
     def message(self) -> str:
-        if self.checked is None:
-            return f"{self.origin}: {self.id}: no 'checked' date (say when its facts were last checked)"
         return (
             f"{self.origin}: {self.id}: checked {self.checked.isoformat()}, {self.age_days} days ago "
             f"(older than {self.max_age})"
         )
 
 
+@dataclass(frozen=True)
+class FutureRule:
+    """A rule whose `checked` date lies more than FUTURE_TOLERANCE days after today: a typo, or a wrong clock."""
+
+    id: str
+    origin: str
+    checked: datetime.date
+    today: datetime.date
+
+    def message(self) -> str:
+        ahead = (self.checked - self.today).days
+        return (
+            f"{self.origin}: {self.id}: checked {self.checked.isoformat()}, {ahead} days after today "
+            f"({self.today.isoformat()}): fix the date, or this machine's clock"
+        )
+
+
 def stale_rules(ruleset: RuleSet, today: datetime.date, max_age: int = DEFAULT_MAX_AGE) -> list[StaleRule]:
-    """The rules whose `checked` date is more than `max_age` days before `today`, and the rules without
-    one (only user rules can lack it), in rule-set order."""
+    """The rules whose `checked` date is more than `max_age` days before `today`, in rule-set order. Rules
+    without a date (only user rules may lack one) are not stale: see undated_rules."""
     if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 1:
         raise ValueError(f"max_age must be a positive number of days, got {max_age!r}")
-    stale: list[StaleRule] = []
-    for rule in ruleset.rules:
-        if rule.checked is None:
-            stale.append(StaleRule(rule.id, rule.origin, None, None, max_age))
-            continue
-        age = (today - rule.checked).days
-        if age > max_age:
-            stale.append(StaleRule(rule.id, rule.origin, rule.checked, age, max_age))
-    return stale
+    return [
+        StaleRule(rule.id, rule.origin, rule.checked, (today - rule.checked).days, max_age)
+        for rule in ruleset.rules
+        if rule.checked is not None and (today - rule.checked).days > max_age
+    ]
+
+
+def future_rules(ruleset: RuleSet, today: datetime.date, tolerance: int = FUTURE_TOLERANCE) -> list[FutureRule]:
+    """The rules whose `checked` date is more than `tolerance` days after `today` (a date a day or two ahead is
+    a time zone or a clock, not a mistake), in rule-set order."""
+    return [
+        FutureRule(rule.id, rule.origin, rule.checked, today)
+        for rule in ruleset.rules
+        if rule.checked is not None and (rule.checked - today).days > tolerance
+    ]
+
+
+def undated_rules(ruleset: RuleSet) -> list[Rule]:
+    """The rules without a `checked` date: user rules that chose not to carry one (built-in rules must)."""
+    return [rule for rule in ruleset.rules if rule.checked is None]
+
+
+# advisor's own pages that rule sources may cite (besides public URLs): shipped in the wheel under
+# advisor/_data/docs/ (pyproject.toml, force-include), kept at docs/ in a checkout.
+ADVISOR_PAGES = ("docs/facts-2026.md",)
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def advisor_page(name: str) -> Path | None:
+    """Where one of ADVISOR_PAGES is on this machine (the installed copy, else the checkout's), or None."""
+    if name not in ADVISOR_PAGES:
+        return None
+    for candidate in (_PACKAGE_DIR / "_data" / name, _PACKAGE_DIR.parent / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def cited_pages(source: str) -> list[str]:
+    """The ADVISOR_PAGES a rule's source cites, in order."""
+    return [name for name in ADVISOR_PAGES if name in source]
 
 
 def weight_problem(weight: Any) -> str | None:
@@ -428,7 +477,6 @@ def _load_rule_file(
     for key in data:
         if key not in ("preferences", "constraints"):
             problems.append(f"{path}:{top}: unknown top-level key {quoted(key)} (allowed: preferences, constraints)")
-    today = datetime.date.today()
     parsers: tuple[tuple[str, Callable[[Any, Questionnaire, str, list[ConditionProblem]], Rule | None]], ...] = (
         ("preferences", _parse_preference),
         ("constraints", _parse_constraint),
@@ -445,7 +493,7 @@ def _load_rule_file(
             valid_id = isinstance(rule_id, str) and len(rule_id) <= MAX_ID and RULE_ID.match(rule_id)
             label = rule_id if valid_id else f"{kind}[{index}]"
             found: list[ConditionProblem] = []
-            checked = _rule_checked(raw, builtin, today, found)
+            checked = _rule_checked(raw, builtin, found)
             rule = parse(raw, questionnaire, where, found)
             if rule is not None and checked is not None:
                 rule = replace(rule, checked=checked)
@@ -459,9 +507,7 @@ def _load_rule_file(
             rules.append(rule)
 
 
-def _rule_checked(
-    raw: Any, builtin: bool, today: datetime.date, problems: list[ConditionProblem]
-) -> datetime.date | None:
+def _rule_checked(raw: Any, builtin: bool, problems: list[ConditionProblem]) -> datetime.date | None:
     """The rule's `checked` date (None if absent or bad), its problems added to `problems`: optional on user
     rules, required on built-in ones."""
     if not isinstance(raw, Mapping):
@@ -473,7 +519,7 @@ def _rule_checked(
                 ConditionProblem("missing 'checked': a built-in rule says when its facts were checked", line)
             )
         return None
-    checked, problem = checked_problem(raw["checked"], today)
+    checked, problem = checked_problem(raw["checked"])
     if problem is not None:
         problems.append(ConditionProblem(problem, line))
     return checked

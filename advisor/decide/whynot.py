@@ -5,7 +5,8 @@ only changed where it is asked) and `evaluate_rules(..., explain=False)` (the sa
 Change sets are tried by size: every single change, then every pair, then every triple, stopping at the
 first size that picks the framework (so each reported set is minimal: no smaller set does it) or when the
 next size no longer fits in the evaluation budget. Enumeration follows questionnaire and choice order, so
-the result is deterministic.
+the result is deterministic. The change sets that lift the blocking constraints while every other answer
+stays in play come first (browser_training: yes -> no before deploy: browser -> edge), then the best margin.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from advisor.text import quoted
 
 MAX_SIZE = 3  # answers changed at once
 MAX_EVALUATIONS = 5000  # a size is searched only when all its candidates fit in what is left of this
-LIMIT = 5  # change sets reported
+LIMIT = 5  # change sets the text output shows (--json lists every one)
 
 Change = tuple[str | None, str]  # (answer now, or None when the question is not asked now; new answer)
 
@@ -58,6 +59,9 @@ class ChangeSet:
     margin: float  # the framework's lead over the best other feasible framework (0: a tie, or no other feasible)
     excluded: tuple[str, ...]  # frameworks the changed answers rule out
     tie: str | None = None  # how a tie was broken in its favour (margin 0), e.g. by the team's experience
+    # The blocking constraints it lifts directly: by changing what they test while every answer in play now
+    # stays in play (deploy: browser -> edge lifts a browser rule too, but drops browser_training with it).
+    lifts: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
@@ -77,6 +81,7 @@ class ChangeSet:
             "margin": self.margin,
             "excluded": list(self.excluded),
             "tie": self.tie,
+            "lifts": list(self.lifts),
             "text": self.text,
         }
 
@@ -88,11 +93,24 @@ class WhyNot:
     already_recommended: bool
     scores: dict[str, float]  # under the current answers
     blockers: tuple[Blocker, ...]  # constraints that rule the framework out now
-    changes: tuple[ChangeSet, ...]  # smallest change sets, best margin first; empty when none was found
-    found: int  # how many change sets of that size pick it (only the first `limit` are kept)
+    changes: tuple[ChangeSet, ...]  # every smallest change set: blocker-lifting first, then best margin
+    found: int  # how many change sets of that size pick it (len(changes))
     searched_size: int  # every change set of up to this many answers was tried
     evaluations: int
     note: str  # one line: what was found, or why nothing was
+    limit: int = LIMIT  # how many change sets the text output shows
+
+    @property
+    def shown(self) -> tuple[ChangeSet, ...]:
+        """The change sets the text output shows: the first `limit`."""
+        return self.changes[: self.limit]
+
+    @property
+    def truncation(self) -> str | None:
+        """"(showing 5 of 8; --json lists all)" when the text output leaves change sets out, else None."""
+        if len(self.changes) <= self.limit:
+            return None
+        return f"(showing {self.limit} of {len(self.changes)}; --json lists all)"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,7 +138,8 @@ def why_not(
 ) -> WhyNot:
     """Why `framework` is not the pick for `provided` answers, and the fewest answer changes that would pick it.
 
-    `framework` is an id or a display name, any case; InputError names the known ones otherwise.
+    `framework` is an id or a display name, any case; InputError names the known ones otherwise. Every change
+    set found is kept; `limit` is how many the text output shows.
     """
     target = framework_id(ruleset, framework)
     questionnaire = ruleset.questionnaire
@@ -129,7 +148,8 @@ def why_not(
     label = ruleset.label(target)
     if now.framework == target:
         return WhyNot(
-            target, target, True, dict(now.scores), (), (), 0, 0, 0, f"{label} is already the recommendation"
+            target, target, True, dict(now.scores), (), (), 0, 0, 0, f"{label} is already the recommendation",
+            limit,
         )
     constraints = {rule.id: rule for rule in ruleset.constraints}
     blockers = tuple(_blocker(constraints[rule_id]) for rule_id in now.excluded.get(target, ()))
@@ -151,23 +171,24 @@ def why_not(
                 continue  # a change to a question these answers do not ask
             result = evaluate_rules(ruleset, trial, explain=False)
             if result.framework == target:
-                found.append(_change_set(ruleset, facts, changes, result))
+                found.append(_change_set(ruleset, facts, changes, result, _lifts(blockers, facts, trial)))
         searched = size
         if found:
             break
-    # Stable sort: equal margins keep questionnaire and choice order.
-    found.sort(key=lambda change: -change.margin)
+    # Stable sort: equal keys keep questionnaire and choice order.
+    found.sort(key=lambda change: (not change.lifts, -change.margin))
     return WhyNot(
         target,
         now.framework,
         False,
         dict(now.scores),
         blockers,
-        tuple(found[:limit]),
+        tuple(found),
         len(found),
         searched,
         evaluations,
         _note(ruleset, target, now, blockers, found, searched, max_size),
+        limit,
     )
 
 
@@ -199,8 +220,20 @@ def _candidates(
             yield tuple(zip(questions, values))
 
 
+def _lifts(blockers: tuple[Blocker, ...], facts: Facts, trial: Facts) -> tuple[str, ...]:
+    """The blockers a change set that picks the framework lifts directly: all of them, when every answer in
+    play now is still in play (the change undoes what the constraints test, and nothing else); else none."""
+    if not blockers or any(qid not in trial.answers for qid in facts.answers):
+        return ()
+    return tuple(blocker.rule for blocker in blockers)
+
+
 def _change_set(
-    ruleset: RuleSet, facts: Facts, changes: tuple[tuple[Question, str], ...], result: Evaluation
+    ruleset: RuleSet,
+    facts: Facts,
+    changes: tuple[tuple[Question, str], ...],
+    result: Evaluation,
+    lifts: tuple[str, ...] = (),
 ) -> ChangeSet:
     picked = result.framework
     others = [result.scores[f] for f in ruleset.frameworks if f != picked and f not in result.excluded]
@@ -209,6 +242,7 @@ def _change_set(
         tuple((q.id, (facts.answers.get(q.id), new)) for q, new in changes), dict(result.scores), margin,
         tuple(f for f in ruleset.frameworks if f in result.excluded),
         None if result.tie is None else result.tie.text,
+        lifts,
     )
 
 

@@ -103,7 +103,11 @@ def print_why_not(other: WhyNot, rec: Recommendation) -> None:
         if blocker.workaround:
             line.append(f" Workaround: {printable(blocker.workaround)}")
         console.print(line)
-    for change in other.changes:
+    for change in other.shown:  # blocker-lifting changes first, then the best margin
         scores = ", ".join(f"{framework} {score:g}" for framework, score in change.scores.items())
         detail = f"margin {change.margin:g}" + (f"; {change.tie}" if change.tie else "")
-        console.print(Text(f"  {printable(change.text)}  ({scores}; {detail})"))
+        if change.lifts:
+            detail += f"; lifts {', '.join(change.lifts)}"
+        console.print(Text(f"  {printable(change.text)}  ({scores}; {printable(detail)})"))
+    if other.truncation:
+        console.print(Text(f"  {other.truncation}", style="dim"))

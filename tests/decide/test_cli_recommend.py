@@ -167,7 +167,14 @@ def test_why_not_shows_the_changes_and_blockers_in_text_and_json(advisor_cli):
     assert data["changes"] and all(change["margin"] >= 0 for change in data["changes"])
     text = advisor_cli(*args)
     assert text.returncode == 0 and "Why not PyTorch" in text.stdout and "browser-training-needs-tfjs" in text.stdout
-    assert data["changes"][0]["text"] in text.stdout.replace("\n", "")
+    flat = " ".join(text.stdout.split())
+    assert data["changes"][0]["text"] in flat
+    # The change that lifts the constraint leads, and the text says what it leaves out; --json lists all.
+    assert data["changes"][0]["text"] == "browser_training: yes -> no"
+    assert data["changes"][0]["lifts"] == ["browser-training-needs-tfjs"]
+    assert len(data["changes"]) == data["found"] > 5
+    assert f"(showing 5 of {data['found']}; --json lists all)" in flat
+    assert all(change["text"] not in flat for change in data["changes"][5:])
 
 
 def test_why_not_an_unknown_framework_is_bad_input(advisor_cli):

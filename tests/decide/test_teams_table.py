@@ -22,3 +22,12 @@ def test_the_page_lists_a_few_dozen_teams_with_both_frameworks_picked():
     page = (ROOT / "docs" / "typical-teams.md").read_text(encoding="utf-8")
     assert len(teams) >= 24 and all(team["team"] in page for team in teams)
     assert "| PyTorch |" in page and "| TensorFlow (Keras 3) |" in page
+
+
+def test_the_page_lists_the_caveats_that_come_with_each_pick():
+    page = (ROOT / "docs" / "typical-teams.md").read_text(encoding="utf-8")
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in page.splitlines() if line.startswith("| ")}
+    assert rows["Web app that fine-tunes in the user's browser"].endswith("| tfjs-keras3-conversion, tfjs-stagnant |")
+    assert rows["Mobile team shipping an Android image classifier"].endswith("| executorch-pairs-torch |")
+    # tf-blackwell-wheels matches (hardware=nvidia) but is about TensorFlow, not the pick.
+    assert rows["PhD student reproducing a vision paper on one GPU"].endswith("| none |")

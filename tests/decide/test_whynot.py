@@ -182,9 +182,12 @@ def test_excluded_framework_shows_the_constraint_and_the_changes_that_lift_it(tm
         "source": "https://example.org/coral",
         "condition": "deploy = coral",
     }
-    # Every other deploy answer lifts it (8 of them, the first 5 kept in choice order: equal margins).
-    assert result.found == 8 and len(result.changes) == 5
-    assert [c.as_answers()["deploy"] for c in result.changes] == ["none", "server", "batch", "android", "ios"]
+    # Every other deploy answer lifts it (8 of them, all kept in choice order: equal margins); the text shows 5.
+    assert result.found == 8 and len(result.changes) == 8
+    assert [c.as_answers()["deploy"] for c in result.shown] == ["none", "server", "batch", "android", "ios"]
+    assert all(c.lifts == ("no-pytorch-on-coral",) for c in result.changes)
+    assert result.truncation == "(showing 5 of 8; --json lists all)"
+    assert len(result.to_dict()["changes"]) == 8
     assert_every_change_picks_it(ruleset, {"deploy": "coral"}, result)
 
 
@@ -242,8 +245,9 @@ def test_built_in_rules_every_reported_change_really_picks_the_framework(ruleset
         assert result.evaluations <= 5000
         sizes = {c.size for c in result.changes}
         assert len(sizes) <= 1 and sizes <= {result.searched_size}  # only the smallest size is reported
-        margins = [c.margin for c in result.changes]
-        assert margins == sorted(margins, reverse=True)
+        keys = [(not c.lifts, -c.margin) for c in result.changes]
+        assert keys == sorted(keys)  # blocker-lifting changes first, then the best margin
+        assert all(c.lifts == tuple(b.rule for b in result.blockers) for c in result.changes if c.lifts)
         excluded = recommend(ruleset, answers).evaluation.excluded.get(framework, ())
         assert [b.rule for b in result.blockers] == list(excluded)
         assert_every_change_picks_it(ruleset, answers, result)
@@ -262,7 +266,7 @@ def test_deterministic_and_json_ready(ruleset):
         "searched_size", "evaluations", "note",
     }
     for change in first["changes"]:
-        assert set(change) == {"changes", "scores", "margin", "excluded", "tie", "text"}
+        assert set(change) == {"changes", "scores", "margin", "excluded", "tie", "lifts", "text"}
 
 
 def test_built_in_rules_team_experience_is_a_single_change_away(ruleset):
@@ -278,3 +282,31 @@ def test_built_in_rules_team_experience_is_a_single_change_away(ruleset):
 def recommend_all(ruleset, framework):
     """Every single change that picks `framework` from default answers (not just the first five)."""
     return why_not(ruleset, {}, framework, limit=100).changes
+
+
+def test_the_change_that_lifts_the_blocker_comes_first_even_with_a_smaller_margin(ruleset):
+    # Training in the browser rules PyTorch out; moving deploy elsewhere scores PyTorch higher (edge: 3), but
+    # browser_training: yes -> no is the change that lifts the constraint and keeps every other answer.
+    answers = {"deploy": "browser", "browser_training": "yes"}
+    result = why_not(ruleset, answers, "pytorch")
+    assert [b.rule for b in result.blockers] == ["browser-training-needs-tfjs"]
+    first = result.changes[0]
+    assert first.as_answers() == {"browser_training": "no"}
+    assert first.lifts == ("browser-training-needs-tfjs",)
+    assert max(c.margin for c in result.changes) > first.margin  # a margin sort would have put it lower
+    assert all(not c.lifts for c in result.changes if "deploy" in c.as_answers())  # they drop browser_training
+    assert_every_change_picks_it(ruleset, answers, result)
+
+
+def test_outscored_framework_keeps_the_margin_order(tmp_path):
+    ruleset = own_rules(tmp_path, TEAM)
+    result = why_not(ruleset, {"experience": "pytorch"}, "tensorflow")
+    assert result.blockers == () and all(c.lifts == () for c in result.changes)
+    assert [c.margin for c in result.changes] == [2, 1] and result.truncation is None
+
+
+def test_limit_only_trims_what_the_text_shows(tmp_path):
+    ruleset = own_rules(tmp_path, TEAM)
+    result = why_not(ruleset, {"experience": "pytorch"}, "tensorflow", limit=1)
+    assert len(result.changes) == 2 and len(result.shown) == 1
+    assert result.truncation == "(showing 1 of 2; --json lists all)"

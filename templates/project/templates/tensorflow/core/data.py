@@ -26,8 +26,14 @@ class Batches:
     is a seeded permutation per epoch (the same on resume); evaluation order is the split's order. batch_size
     is global (per replica x replicas)."""
 
-    def __init__(self, examples: sources.Examples, cfg: Config, batch_size: int, *, training: bool = False):
+    def __init__(
+        self, examples: sources.Examples, cfg: Config, batch_size: int, *, training: bool = False,
+        drop_remainder: bool = False,
+    ):
         self.examples, self.cfg, self.batch_size, self.training = examples, cfg, batch_size, training
+        # Whole batches only (Keras on JAX over several devices: each batch splits evenly between them); the
+        # per-epoch permutation leaves different examples out of each epoch's last, partial batch.
+        self.drop_remainder = drop_remainder
         if examples.in_memory:
             self.inputs = tf.convert_to_tensor(examples.inputs)
         else:
@@ -37,6 +43,8 @@ class Batches:
     @property
     def steps(self) -> int:
         """Batches per epoch."""
+        if self.drop_remainder:
+            return len(self.examples) // self.batch_size
         return (len(self.examples) + self.batch_size - 1) // self.batch_size
 
     def order(self, epoch) -> tf.Tensor:
@@ -51,10 +59,10 @@ class Batches:
         """The batches of one epoch (epoch counts from 1; evaluation ignores it), prefetched."""
         indices = tf.data.Dataset.from_tensor_slices(self.order(epoch))
         if self.examples.in_memory:
-            batches = indices.batch(self.batch_size).map(self._gather)
+            batches = indices.batch(self.batch_size, drop_remainder=self.drop_remainder).map(self._gather)
         else:
             loaded = indices.map(self._load, num_parallel_calls=AUTOTUNE, deterministic=True)
-            batches = loaded.batch(self.batch_size)
+            batches = loaded.batch(self.batch_size, drop_remainder=self.drop_remainder)
         if self.training:
             batches = batches.map(lambda x, y: (augment(x, self.cfg), y))
         batches = batches.map(lambda x, y: (x, targets(x, y)))
@@ -115,15 +123,23 @@ def sample_inputs(cfg: Config, examples: sources.Examples, limit: int) -> np.nda
 {% include "common/split_export_inputs.py" %}
 {% raw %}
 
-def make_loaders(cfg: Config, split: sources.Split | None = None, replicas: int = 1) -> Loaders:
+def make_loaders(
+    cfg: Config, split: sources.Split | None = None, replicas: int = 1, even_batches: bool = False
+) -> Loaders:
     """Batches for training, validation and test; a recorded split is reused (and checked against the data).
-    cfg.batch_size is per replica: a batch holds batch_size * replicas examples."""
+    cfg.batch_size is per replica: a batch holds batch_size * replicas examples. `even_batches`: every
+    training batch is whole (Keras on JAX over several devices), the last partial one of each epoch left out."""
     fitted, examples, split = sources.split_examples(cfg, split)
     train = examples.take(split.train)
     batch_size = cfg.batch_size * replicas
+    if even_batches and len(train) < batch_size:
+        raise ValueError(
+            f"the training split holds {len(train)} examples, fewer than one batch of {batch_size} "
+            f"(batch_size {cfg.batch_size} x {replicas} devices): lower batch_size"
+        )
     return Loaders(
         cfg=fitted,
-        train=Batches(train, fitted, batch_size, training=True),
+        train=Batches(train, fitted, batch_size, training=True, drop_remainder=even_batches),
         val=Batches(examples.take(split.val), fitted, batch_size),
         test=Batches(examples.take(split.test), fitted, batch_size),
         class_names=examples.class_names,

@@ -7,10 +7,15 @@ TensorFlow's accelerator paths (late 2026) are narrower than its CPU support:
 - Apple: no official macOS GPU build (tensorflow-metal broke with TF 2.18): the CPU is used.
 - Intel GPU: Intel Extension for TensorFlow is end-of-life: the CPU is used.
 - TPU: TPUClusterResolver + TPUStrategy on Cloud TPU VMs.
+
+Keras' backend: `train` and `evaluate` run on the TensorFlow backend (the default) and on the JAX backend
+(KERAS_BACKEND=jax: JAX places the model, TensorFlow only feeds the tf.data input); `export` needs the
+TensorFlow backend (require_backend says so in one line). README.md, "The JAX backend".
 """
 {% raw %}
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -48,11 +53,45 @@ EXPECTED = {
 
 TPU_INSTALL = f"run on a Cloud TPU VM created with a tpu-vm-tf-* runtime, or there: {INSTALL['tpu']}"
 
+# ---------------------------------------------------------------- Keras backends
+BACKENDS = ("tensorflow", "jax")  # what train and evaluate run on; export needs "tensorflow"
+# JAX for each accelerator target (https://docs.jax.dev/en/latest/installation.html).
+JAX_INSTALL = {
+    "tpu": 'pip install -U "jax[tpu]"',
+    "nvidia": 'pip install -U "jax[cuda12]"',
+    "amd": "JAX's ROCm build (https://docs.jax.dev/en/latest/installation.html)",
+}
+
+
+EXPORT_WHY = "the exporters call TensorFlow: SavedModel, tf.function signatures, the TensorFlow-based converters"
+EXPORT_THEN = "checkpoints trained on KERAS_BACKEND=jax load there"
+
+
+def backend() -> str:
+    """Keras' backend in this process: KERAS_BACKEND, else ~/.keras/keras.json, else tensorflow."""
+    import keras
+
+    return keras.config.backend()
+
+
+def require_backend(command: str, allowed: tuple[str, ...] = BACKENDS, why: str = "", then: str = "") -> str:
+    """This process's Keras backend if `command` runs on it; else ValueError, one line: why, and what to set."""
+    name = backend()
+    if name in allowed:
+        return name
+    unset = " (or unset it)" if allowed[0] == "tensorflow" else ""
+    raise ValueError(
+        f"KERAS_BACKEND={name}: {command} needs Keras' {' or '.join(allowed)} backend"
+        + (f" ({why})" if why else "")
+        + f"; run it with KERAS_BACKEND={allowed[0]}{unset}"
+        + (f": {then}" if then else "")
+    )
+
 
 @dataclass(frozen=True)
 class Device:
     kind: str  # "gpu", "tpu" or "cpu"
-    name: str  # TensorFlow device string, e.g. "/GPU:0"
+    name: str  # TensorFlow device string, e.g. "/GPU:0"; on the JAX backend "jax:<kind>"
     note: str = ""
 
 
@@ -149,6 +188,8 @@ def select_device(preference: str = "auto") -> Device:
     if preference != "auto" and preference not in ALIASES:
         raise ValueError(f"unknown device {preference!r}; use auto or one of {sorted(ALIASES)}")
     target = TARGET_HARDWARE if preference == "auto" else ALIASES[preference]
+    if require_backend("this project") == "jax":
+        return _jax_device(preference, target)
     if target == "cpu":
         return Device("cpu", "/CPU:0")
     status = accelerator_status(target)
@@ -161,6 +202,63 @@ def select_device(preference: str = "auto") -> Device:
     return Device("cpu", "/CPU:0", note)
 
 
+def _jax_device(preference: str, target: str) -> Device:
+    """select_device on the JAX backend: the accelerator is the one JAX runs on (jax.default_backend())."""
+    import jax
+
+    if target not in JAX_INSTALL:  # the CPU, and targets JAX has no accelerator for in this project
+        note = "" if target == "cpu" else f"training on the CPU: JAX has no {EXPECTED.get(target, target)} path here"
+        if note and preference != "auto":
+            raise RuntimeError(f"device {preference!r} is not usable: {note}")
+        if note:
+            warnings.warn(note, stacklevel=3)
+        return Device("cpu", "jax:cpu", note)
+    wanted = "tpu" if target == "tpu" else "gpu"
+    found = jax.default_backend()
+    if found == wanted:
+        return Device(wanted, f"jax:{wanted}")
+    message = (
+        f"expected {EXPECTED[target]} visible to JAX; found JAX on {found} (jax {jax.__version__}); "
+        f"likely fix: {JAX_INSTALL[target]}"
+    )
+    if preference != "auto":
+        raise RuntimeError(f"device {preference!r} is not usable: {message}")
+    note = f"training on the CPU: {message}"
+    warnings.warn(note, stacklevel=3)
+    return Device("cpu", "jax:cpu", note)
+
+
+def placement(device: Device | None):
+    """A context that places TensorFlow work on the device (TensorFlow backend); nothing to do on JAX."""
+    if device is None or device.name.startswith("jax:"):
+        return contextlib.nullcontext()
+    return tf.device(device.name)
+
+
+class JaxStrategy:
+    """What train needs of a tf.distribute strategy, on Keras' JAX backend: every local device of the chosen
+    kind (TPU cores, GPUs) trains data-parallel through keras.distribution.DataParallel, the batch split
+    between them; scope() has nothing to do. A model too large for one device needs
+    keras.distribution.ModelParallel instead (README.md, "The JAX backend")."""
+
+    def __init__(self, device: Device):
+        import jax
+        import keras
+
+        with contextlib.suppress(RuntimeError):  # TensorFlow already set up its devices: leave them
+            # TensorFlow only feeds tf.data here: keep it off the GPUs JAX trains on.
+            tf.config.set_visible_devices([], "GPU")
+        self.devices = jax.devices(device.kind)
+        if device.kind == "cpu" and jax.default_backend() != "cpu":
+            jax.config.update("jax_default_device", self.devices[0])
+        self.num_replicas_in_sync = len(self.devices)
+        if len(self.devices) > 1:
+            keras.distribution.set_distribution(keras.distribution.DataParallel(devices=self.devices))
+
+    def scope(self):
+        return contextlib.nullcontext()
+
+
 def is_chief() -> bool:
     """True unless TF_CONFIG names this process a non-chief worker of a multi-worker job."""
     config = json.loads(os.environ.get("TF_CONFIG", "{}"))
@@ -171,8 +269,16 @@ def is_chief() -> bool:
     return task["type"] == "worker" and task.get("index") == 0 and "chief" not in config.get("cluster", {})
 
 
-def make_strategy(device: Device, scale: str = SCALE) -> tf.distribute.Strategy:
-    """The tf.distribute strategy for this device and scale; create it before any other TF work."""
+def make_strategy(device: Device, scale: str = SCALE) -> tf.distribute.Strategy | JaxStrategy:
+    """The tf.distribute strategy for this device and scale; create it before any other TF work. On the JAX
+    backend, a JaxStrategy (keras.distribution over JAX's devices)."""
+    if backend() == "jax":
+        if "TF_CONFIG" in os.environ:
+            raise ValueError(
+                "TF_CONFIG names a multi-worker TensorFlow job, which needs KERAS_BACKEND=tensorflow; on "
+                "KERAS_BACKEND=jax one process trains over its host's devices (README.md, \"The JAX backend\")"
+            )
+        return JaxStrategy(device)
     if device.kind == "tpu":
         resolver = tpu_resolver()
         tf.config.experimental_connect_to_cluster(resolver)

@@ -13,6 +13,8 @@ Any config key can be set on the command line, as KEY=VALUE:
 The loop knows nothing about the task: model.py gives the compiled network, the input statistics and the
 augmentation; metrics.py the scores. Several GPUs (MirroredStrategy) and several nodes
 (MultiWorkerMirroredStrategy, TF_CONFIG per worker) follow the project's scale: see device.make_strategy.
+It runs on Keras' JAX backend too (KERAS_BACKEND=jax: the same fit() and callbacks, tf.data still feeding
+it; several local devices train data-parallel through keras.distribution): README.md, "The JAX backend".
 """
 {% raw %}
 from __future__ import annotations
@@ -32,7 +34,7 @@ import tensorflow as tf
 from . import cli, metrics
 from .config import Config
 from .data import Batches, Loaders, make_loaders
-from .device import Device, is_chief, make_strategy, select_device
+from .device import Device, backend, is_chief, make_strategy, placement, select_device
 from .model import adapt, build_model, compile_model, learning_rate_schedule, loss_fn
 from .sources import Split, imbalance_note
 
@@ -104,7 +106,10 @@ _INFERENCE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _inference(model: keras.Model):
     """The model's forward pass in inference mode, compiled once per model (also under multi-worker
-    strategies, where predict() would gather every worker's batch)."""
+    strategies, where predict() would gather every worker's batch). On the JAX backend, Keras' own compiled
+    predict step, on numpy batches."""
+    if backend() != "tensorflow":
+        return lambda x: model.predict_on_batch(keras.tree.map_structure(np.asarray, x))
     if model not in _INFERENCE:
         held = weakref.ref(model)  # a strong reference here would keep the model alive forever
         _INFERENCE[model] = tf.function(lambda x: held()(x, training=False), reduce_retracing=True)
@@ -135,7 +140,7 @@ def score_checkpoint(path: str | Path, part: str = "test", device: Device | None
     info = read_info(path)
     if not info.get("split"):
         raise ValueError(f"{path} records no data split (written by an older version): retrain to evaluate it")
-    with tf.device(device.name if device else None):
+    with placement(device):
         model, cfg, class_names = load_checkpoint(path)
         loaders = make_loaders(cfg, Split.from_dict(info["split"]))
         scores = score(model, getattr(loaders, part))
@@ -149,6 +154,11 @@ def set_precision(cfg: Config, device: Device) -> None:
     policy = "float32"
     if cfg.mixed_precision and device.kind == "tpu":
         policy = "mixed_bfloat16"
+    elif cfg.mixed_precision and device.kind == "gpu" and backend() == "jax":
+        import jax
+
+        capability = getattr(jax.devices("gpu")[0], "compute_capability", "0")
+        policy = "mixed_bfloat16" if float(capability or 0) >= 8 else "mixed_float16"
     elif cfg.mixed_precision and device.kind == "gpu":
         gpus = tf.config.list_physical_devices("GPU")
         details = tf.config.experimental.get_device_details(gpus[0]) if gpus else {}
@@ -197,7 +207,7 @@ class EpochEnd(keras.callbacks.Callback):
             "tracker": self.tracker.state(),
             "history": self.history,
             "epoch": epoch,
-            "random_states": [v.numpy().tolist() for v in _seed_states(self.model)],
+            "random_states": [keras.ops.convert_to_numpy(v).tolist() for v in _seed_states(self.model)],
         }
         save_checkpoint(checkpoint_path(self.run_dir, "last"), self.model, self.cfg, self.loaders.class_names,
                         self.loaders.split, training)  # fmt: skip
@@ -294,7 +304,10 @@ def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
     strategy = make_strategy(device)
     keras.utils.set_random_seed(cfg.seed)
     set_precision(cfg, device)
-    loaders = make_loaders(cfg, Split.from_dict(info["split"]) if info else None, strategy.num_replicas_in_sync)
+    replicas = strategy.num_replicas_in_sync
+    # Keras on JAX splits each batch evenly between the devices: whole batches only there.
+    even = backend() == "jax" and replicas > 1
+    loaders = make_loaders(cfg, Split.from_dict(info["split"]) if info else None, replicas, even_batches=even)
     cfg = loaders.cfg
     with strategy.scope():
         if info:

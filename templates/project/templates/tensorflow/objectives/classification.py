@@ -23,6 +23,9 @@ def exported(model: keras.Model) -> keras.Model:
 def export_inputs(cfg: Config, checkpoint, calibration_limit: int, check_limit: int) -> dict:
     """Examples from the split recorded with the checkpoint (data.split_export_inputs)."""
     from .data import split_export_inputs
+    from .device import EXPORT_THEN, EXPORT_WHY, require_backend
+
+    require_backend("export", ("tensorflow",), EXPORT_WHY, EXPORT_THEN)
 
     return split_export_inputs(cfg, checkpoint, calibration_limit, check_limit)
 {%- endraw %}

@@ -45,6 +45,9 @@ def exported(model: keras.Model) -> keras.Model:
 def export_inputs(cfg: Config, checkpoint, calibration_limit: int, check_limit: int) -> dict:
     """Codes drawn from N(0, 1), as generation draws them (seeded, so every export checks the same ones): a
     batch of 2 to trace, calibration_limit to calibrate int8 on, check_limit to compare outputs on."""
+    from .device import EXPORT_THEN, EXPORT_WHY, require_backend
+
+    require_backend("export", ("tensorflow",), EXPORT_WHY, EXPORT_THEN)
     del checkpoint  # the decoder's inputs come from the prior, not from the data
 
     def codes(count: int, seed: int) -> np.ndarray:

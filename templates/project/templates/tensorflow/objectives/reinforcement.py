@@ -54,8 +54,10 @@ def export_inputs(cfg: Config, checkpoint, calibration_limit: int, check_limit: 
     """Observations from greedy episodes of the checkpoint's policy: training-seed episodes calibrate int8,
     validation-seed episodes check parity, and a batch of 2 initial observations is traced."""
     from .data import sample_inputs
+    from .device import EXPORT_THEN, EXPORT_WHY, require_backend
     from .train import greedy_logits, load_checkpoint
 
+    require_backend("export", ("tensorflow",), EXPORT_WHY, EXPORT_THEN)
     model, trained, _ = load_checkpoint(checkpoint)
     logits = greedy_logits(exported(model))
     def observations(part: str, limit: int):

@@ -70,3 +70,64 @@ def test_every_epoch_runs_every_batch_once(cpu_config):
     assert int(restored.optimizer.iterations) == cfg.epochs * steps_per_epoch
 
 {%- endraw %}
+{%- set jax = catalog.jax_backend %}
+{%- if cookiecutter.hardware in jax.hardware or (cookiecutter.scale in jax.scales and not catalog.tasks[cookiecutter.task].get("single_process")) %}
+{% raw %}
+
+# A fresh process on Keras' JAX backend (the backend is fixed when Keras is first imported): it trains,
+# reports, and says export needs TensorFlow. Two CPU devices take the data-parallel path (DataParallel).
+JAX_CHILD = """
+import json, sys
+import keras
+from PACKAGE.config import Config
+from PACKAGE.model import export_inputs
+from PACKAGE.train import train
+cfg = Config(**json.loads(sys.argv[1]))
+result = train(cfg)
+try:
+    export_inputs(cfg, result.checkpoint, 1, 1)
+    refused = ""
+except ValueError as error:
+    refused = str(error)
+losses = [row["train_loss"] for row in result.history]
+print("RESULT", json.dumps({"backend": keras.config.backend(), "replicas": result.replicas, "losses": losses,
+                            "test": result.test is not None, "refused": refused}))
+"""
+
+
+@pytest.mark.smoke
+def test_trains_on_the_jax_backend(cpu_config):
+    """README.md, "The JAX backend": train runs with KERAS_BACKEND=jax, the loss falls, and export stops with
+    one line naming KERAS_BACKEND. Skipped when JAX is not installed (pip install jax)."""
+    import importlib.util
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if importlib.util.find_spec("jax") is None:
+        pytest.skip("JAX is not installed: pip install jax (README.md, The JAX backend)")
+    package = train.__module__.rsplit(".", 1)[0]
+    cfg = dataclasses.replace(cpu_config, num_samples=320, epochs=3)
+    root = Path(__file__).resolve().parents[1]
+    env = {key: value for key, value in os.environ.items() if key != "TF_CONFIG"}
+    env.update(KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", XLA_FLAGS="--xla_force_host_platform_device_count=2",
+               PYTHONPATH=str(root / "src"))  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", JAX_CHILD.replace("PACKAGE", package), json.dumps(dataclasses.asdict(cfg))],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0 and lines, done.stdout[-2000:] + done.stderr[-4000:]
+    result = json.loads(lines[-1][len("RESULT "):])
+    assert result["backend"] == "jax" and result["replicas"] == 2
+    losses = result["losses"]
+    assert len(losses) == cfg.epochs and all(np.isfinite(losses)), losses
+    assert losses[-1] < losses[0], f"the loss did not fall on JAX: {losses}"
+    assert result["test"]  # the best checkpoint was scored on the test split, on JAX
+    refused = result["refused"]
+    assert refused.startswith("KERAS_BACKEND=jax: export needs Keras' tensorflow backend"), refused
+    assert "\n" not in refused and "KERAS_BACKEND=tensorflow" in refused
+{%- endraw %}
+{%- endif %}

@@ -34,6 +34,10 @@ class PositionEmbedding(layers.Layer):
     def call(self, x):
         return x + ops.cast(self.table[None, : ops.shape(x)[1]], x.dtype)
 
+    def compute_output_shape(self, input_shape):
+        # Said, not traced: on the JAX backend a symbolic sequence axis (None) cannot size the slice above.
+        return input_shape
+
     def get_config(self):
         return {**super().get_config(), "max_len": self.max_len, "dim": self.dim}
 

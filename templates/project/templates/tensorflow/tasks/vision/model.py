@@ -58,17 +58,24 @@ def adapt(model: keras.Model, train_inputs: np.ndarray | None) -> None:
 
 
 @functools.cache
-def _augmenter(cfg: Config) -> keras.Sequential:
+def _augmenter(cfg: Config) -> tuple[layers.Layer, ...]:
     shift = 1 / 8
     steps = [layers.RandomTranslation(shift, shift, fill_mode="reflect", seed=cfg.seed)]
     if cfg.horizontal_flip:
         steps.append(layers.RandomFlip("horizontal", seed=cfg.seed))
-    return keras.Sequential(steps)
+    return tuple(steps)
 
 
 def augment(images, cfg: Config):
     """Training batches only (cfg.augment): a random shift of up to 1/8 of the size, edges mirrored, and a
-    horizontal flip when cfg.horizontal_flip (mirror images must be the same class)."""
-    return _augmenter(cfg)(images, training=True) if cfg.augment else images
+    horizontal flip when cfg.horizontal_flip (mirror images must be the same class).
+
+    Layer by layer, not through a keras.Sequential: each preprocessing layer runs as TensorFlow inside tf.data
+    whatever Keras' backend (KERAS_BACKEND=jax too), a Sequential would run on the backend's ops."""
+    if not cfg.augment:
+        return images
+    for layer in _augmenter(cfg):
+        images = layer(images, training=True)
+    return images
 {% endraw %}
 {% include "tensorflow/objectives/classification.py" -%}

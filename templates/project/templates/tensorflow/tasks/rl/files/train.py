@@ -33,7 +33,7 @@ import tensorflow as tf
 from . import cli, environment, metrics
 from .config import Config
 from .data import Batches
-from .device import Device, select_device
+from .device import Device, require_backend, select_device
 from .model import adapt, build_model, compile_model, exported, loss_fn
 
 CHECKPOINT_SUFFIX = ".keras"
@@ -178,11 +178,15 @@ def update(step, batches: Batches, cfg: Config, first_pass: int) -> tuple[float,
         losses += [step(inputs, targets) for inputs, targets in batches]
     return float(tf.reduce_mean(losses)) if losses else float("nan"), len(losses)
 
+# Why this starter needs Keras' TensorFlow backend (README.md, "The JAX backend").
+RL_WHY = "its update step and rollouts call TensorFlow: tf.GradientTape, tf.function"
+
 
 # ---------------------------------------------------------------- scores
 def score_checkpoint(path: str | Path, part: str = "test", device: Device | None = None, episodes: int | None = None):
     """A checkpoint's greedy episodes on a part's seeds (test: seeds training never used; val: the validation
     episodes): metrics.scores of their returns, with the part, action names and checkpoint."""
+    require_backend("the reinforcement-learning starter", ("tensorflow",), RL_WHY)
     with tf.device(device.name if device else None):
         model, cfg, class_names = load_checkpoint(path)
         count = episodes if episodes is not None else (cfg.test_episodes if part == "test" else cfg.eval_episodes)
@@ -223,6 +227,7 @@ def _resume_state(cfg: Config, resume: str | Path) -> tuple[Config, Path, dict]:
 
 def train(cfg: Config, resume: str | Path | None = None) -> TrainResult:
     """Train per cfg; `resume` ("last" or a checkpoint path) continues a run where it stopped."""
+    require_backend("the reinforcement-learning starter", ("tensorflow",), RL_WHY)
     info, resume_path = None, None
     if resume:
         cfg, resume_path, info = _resume_state(cfg, resume)
