@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from advisor.cli.app import AnswerOption, AnswersFileOption, JsonOption, RulesOption, app, rules_app
+from advisor.cli.app import AnswerOption, AnswersFileOption, JsonOption, RulesOption, app, examples, rules_app
 
 
-@app.command()
+@app.command(epilog=examples("advisor questions", "advisor questions --json"))
 def questions(as_json: JsonOption = False) -> None:
     """List the questions: ids, prompts, choices, defaults and when each is asked."""
     from advisor.decide.questions import load_questionnaire
@@ -24,7 +24,12 @@ def questions(as_json: JsonOption = False) -> None:
         print_questions(questionnaire)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "advisor recommend -a deploy=android -a experience=pytorch",
+        "advisor recommend --answers team.yaml --why-not tensorflow",
+    )
+)
 def recommend(
     answer: AnswerOption = None,
     answers: AnswersFileOption = None,
@@ -67,7 +72,7 @@ def recommend(
             print_why_not(other, rec)
 
 
-@rules_app.command("check")
+@rules_app.command("check", epilog=examples("advisor rules check", "advisor rules check --rules ./ours --max-age 180"))
 def rules_check(
     rules: RulesOption = None,
     max_age: Annotated[

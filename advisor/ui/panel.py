@@ -25,16 +25,18 @@ BAR_STYLE = "green"
 def _line(text: str = "", style: str = "") -> Text:
     from rich.text import Text
 
-    line = Text(BAR, style=BAR_STYLE)
+    line = Text(BAR if text else BAR.rstrip(), style=BAR_STYLE)
     line.append(text, style=style)
     return line
 
 
 def _wrapped(text: str, width: int, first: str, style: str = "", lead_style: str | None = None) -> list[Text]:
     """Framed lines of `text` after `first`, continuations under the text; the lead-in in `lead_style`."""
+    from rich.text import Text
+
     lines = []
     for number, row in enumerate(wrap_hanging(printable(text), width - len(BAR), first)):
-        line = _line()
+        line = Text(BAR, style=BAR_STYLE)
         lead = first if number == 0 else " " * len(first)
         line.append(lead, style=style if lead_style is None else lead_style)
         line.append(row[len(lead):], style=style)

@@ -65,8 +65,9 @@ def test_all_defaults_generate_a_project_and_print_the_repeat_command(tmp_path):
     assert child.exitstatus == 0
     project = tmp_path / "my-dl-project"
     assert (project / "pyproject.toml").is_file()
-    command = " ".join(line.strip() for line in tail.strip().splitlines())
-    words = shlex.split(command)
+    lines = [line.strip() for line in tail.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, lines  # the repeat command is one line, to copy whole from any terminal
+    words = shlex.split(lines[0])
     assert words[:4] == ["advisor", "new", "my-dl-project", "--no-input"]
     # The printed command, run elsewhere, reproduces the same tree.
     again = tmp_path / "again"
