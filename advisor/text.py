@@ -44,3 +44,33 @@ def quoted(value: object, limit: int = 80) -> str:
     """repr() of a value's text cut to `limit` characters ("..." after the quote when cut): safe to print."""
     text = value if isinstance(value, str) else str(value)
     return repr(text[:limit]) + ("..." if len(text) > limit else "")
+
+
+def shell_quote(word: str) -> str:
+    """`word` quoted for a POSIX shell so that pasting it gives back exactly `word`: shlex's quoting, or,
+    when it holds characters a terminal would hide or obey (control, bidi, zero-width), bash/zsh's $'...'
+    with each of those written as an escape, so the printed command is both visible and correct."""
+    import shlex
+
+    if not has_unsafe(word):
+        return shlex.quote(word)
+    out = ["$'"]
+    for char in word:
+        code = ord(char)
+        if char in "\\'":
+            out.append("\\" + char)
+        elif not is_unsafe(char):
+            out.append(char)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte of a path that is not UTF-8, as Python decodes it
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out) + "'"
+
+
+def shell_join(words: list[str]) -> str:
+    return " ".join(shell_quote(word) for word in words)

@@ -61,13 +61,13 @@ def _run() -> int:
             from advisor.errors import AdvisorError, RulesError
 
             app = load_app()
-            if any(name.endswith("_COMPLETE") and name.startswith("_") for name in os.environ):
-                from typer._completion_classes import completion_init
+            if "_ADVISOR_COMPLETE" in os.environ:  # the shell asks for completions
+                from advisor.cli.completion import enable
 
-                completion_init()  # the shell asks for completions: typer's completion classes answer
+                enable()
         try:
             # Not standalone: click would turn an interrupt into a silent exit and EOF into "Aborted!".
-            result = app(standalone_mode=False)
+            result = app(standalone_mode=False, prog_name="advisor")
         except ClickException as error:  # usage errors: click's own message, exit 2
             _show_usage_error(error)
             return int(error.exit_code)

@@ -17,7 +17,21 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(help="Work with rule files.", no_args_is_help=True)
+
+
+EXAMPLE_WIDTH = 36  # help wraps to the terminal: an example this short stays whole from 40 columns up
+
+
+def examples(*commands: str) -> str:
+    """A command's help epilog: each example on a line of its own, short enough never to wrap."""
+    assert all(len(command) <= EXAMPLE_WIDTH for command in commands), commands
+    return "Examples\n\n" + "\n\n".join(commands)
+
+
+rules_app = typer.Typer(
+    help="Work with rule files.", no_args_is_help=True,
+    epilog=examples("advisor rules check", "advisor rules check --strict"),
+)
 app.add_typer(rules_app, name="rules")
 
 def complete_answer(incomplete: str) -> list[tuple[str, str]]:
@@ -40,6 +54,10 @@ def complete_answer(incomplete: str) -> list[tuple[str, str]]:
 
 def complete_framework(incomplete: str) -> list[str]:
     return [name for name in ("auto", "pytorch", "tensorflow") if name.startswith(incomplete)]
+
+
+def complete_why_not(incomplete: str) -> list[str]:
+    return [name for name in ("pytorch", "tensorflow") if name.startswith(incomplete)]
 
 
 AnswerOption = Annotated[
@@ -91,28 +109,25 @@ def _no_color(value: bool) -> None:
 # Shell completion is typer's, attached by hand so that `advisor recommend` never pays for loading it.
 def _install_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        from typer.completion import install_callback
+        from advisor.cli.completion import install
 
-        install_callback(ctx, param, value)
+        install(ctx)
+        raise typer.Exit()
 
 
 def _show_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        from typer.completion import show_callback
+        from advisor.cli.completion import show
 
-        show_callback(ctx, param, value)
-
-
-def examples(*commands: str) -> str:
-    """A command's help epilog: each example on a line of its own (kept short: help wraps at 60 columns)."""
-    return "Examples\n\n" + "\n\n".join(commands)
+        show(ctx)
+        raise typer.Exit()
 
 
 @app.callback(
     epilog=examples(
         "advisor wizard",
-        "advisor recommend -a task=llm -a pretrained=yes",
-        "advisor new cats -a task=vision --no-input",
+        "advisor recommend -a task=llm",
+        "advisor new cats -a task=vision",
     ),
 )
 def _root(

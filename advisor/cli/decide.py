@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from advisor.cli.app import AnswerOption, AnswersFileOption, JsonOption, RulesOption, app, examples, rules_app
+from advisor.cli.app import (
+    AnswerOption,
+    AnswersFileOption,
+    JsonOption,
+    RulesOption,
+    app,
+    complete_why_not,
+    examples,
+    rules_app,
+)
 
 
 @app.command(epilog=examples("advisor questions", "advisor questions --json"))
@@ -26,8 +35,8 @@ def questions(as_json: JsonOption = False) -> None:
 
 @app.command(
     epilog=examples(
-        "advisor recommend -a deploy=android -a experience=pytorch",
-        "advisor recommend --answers team.yaml --why-not tensorflow",
+        "advisor recommend -a deploy=ios",
+        "advisor recommend --why-not pytorch",
     )
 )
 def recommend(
@@ -41,6 +50,7 @@ def recommend(
         typer.Option(
             "--why-not", metavar="FRAMEWORK",
             help="Also show the smallest answer changes that would pick FRAMEWORK, and what rules it out.",
+            autocompletion=complete_why_not,
         ),
     ] = None,
 ) -> None:
@@ -72,7 +82,7 @@ def recommend(
             print_why_not(other, rec)
 
 
-@rules_app.command("check", epilog=examples("advisor rules check", "advisor rules check --rules ./ours --max-age 180"))
+@rules_app.command("check", epilog=examples("advisor rules check --rules ./ours", "advisor rules check --max-age 180"))
 def rules_check(
     rules: RulesOption = None,
     max_age: Annotated[

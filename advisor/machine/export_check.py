@@ -11,7 +11,6 @@ these findings are warnings at most and never fail doctor.
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
 import sys
 from collections.abc import Iterable, Mapping
@@ -24,6 +23,7 @@ from advisor.machine.frameworks import PROBES_DIR, marked_json
 from advisor.machine.model import Machine
 from advisor.machine.system import run, which
 from advisor.machine.verdicts import Finding, Level
+from advisor.text import shell_quote
 
 MODULES_PROBE = PROBES_DIR / "modules_probe.py"
 TOOL_TIMEOUT_S = 10.0  # npm --version takes a second or two on a cold Windows machine
@@ -241,7 +241,7 @@ def pip_fix(directory: str, windows: bool = False) -> str:
     if windows:
         folder = f'"{directory}"' if re.search(r'[\s&()^|<>"]', directory) else directory
     else:
-        folder = shlex.quote(directory)
+        folder = shell_quote(directory)
     return f'cd {folder} && pip install -e ".[{PIP_EXTRA}]"'
 
 

@@ -34,26 +34,32 @@ class Write:
 
 @contextlib.contextmanager
 def update_lock(repository: Repository) -> Iterator[None]:
-    """Hold the repository's update lock; InputError if another live update holds it."""
+    """Hold the repository's update lock; InputError if another live update holds it.
+
+    The lock file appears whole (written aside, then linked into place), so another run never reads it
+    half-written; a lock whose process is gone is taken over."""
     lock = repository.objects.parent / LOCK_NAME
-    for _ in range(2):
-        try:
-            descriptor = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            holder = _holder(lock)
-            if holder is not None:
-                raise InputError(
-                    f"DIR: another advisor update (process {holder}) is working in this repository; wait for it "
-                    f"(or remove {lock} if it is gone)"
-                ) from None
-            with contextlib.suppress(FileNotFoundError):
-                lock.unlink()  # left by an update that was killed
-            continue
-        with os.fdopen(descriptor, "w") as file:
-            file.write(str(os.getpid()))
-        break
-    else:
-        raise InputError(f"DIR: cannot take the update lock {lock}")
+    busy = f"DIR: another advisor update is working in this repository; wait for it (or remove {lock} if none is)"
+    mine = lock.with_name(f"{LOCK_NAME}.{os.getpid()}")
+    try:
+        mine.write_text(str(os.getpid()), encoding="ascii")
+    except OSError as error:
+        raise InputError(f"DIR: cannot write in {lock.parent}: {error.strerror or error}") from None
+    try:
+        for _ in range(2):
+            try:
+                os.link(mine, lock)
+                break
+            except FileExistsError:
+                if lock.is_dir() or lock.is_symlink() or _holder(lock) is not None:
+                    raise InputError(busy) from None
+                with contextlib.suppress(FileNotFoundError):
+                    lock.unlink()  # left by an update that was killed
+        else:
+            raise InputError(busy)
+    finally:
+        with contextlib.suppress(OSError):
+            mine.unlink()
     try:
         yield
     finally:
@@ -121,6 +127,8 @@ def apply_result(
         _restore(project, backup, backed_up, created)
         _restore_index(repository, saved_index, list(conflicts))
         message = error.args[0] if isinstance(error, (GitError, InputError)) else f"{error}"
+        if "cannot lock ref" in message or "but expected" in message:
+            message = "the pristine ref moved while advisor worked (another update?); run the update again"
         raise GitError(f"{message}; the update was undone, your files are as they were") from None
 
 

@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 import os
-import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from advisor.project.plan import GenerationPlan
 from advisor.project.record import RECORD_PATH, write_record
 from advisor.project.settings import WINDOWS_DEVICES
 from advisor.resources import templates_dir
+from advisor.text import shell_quote
 
 TEMPLATE = "project"
 
@@ -64,7 +64,7 @@ def check_destination(destination: Path, force: bool) -> None:
             if (destination / RECORD_PATH).is_file():
                 raise InputError(
                     f"DIR: {destination} is an advisor project already; to change its answers or bring it up to this "
-                    f"advisor, run: advisor update {shlex.quote(str(destination))} (or pass --force to write over it)"
+                    f"advisor, run: advisor update {shell_quote(str(destination))} (or pass --force to write over it)"
                 )
             raise InputError(f"DIR: {destination} exists and is not empty; pass --force to write into it")
 

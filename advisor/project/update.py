@@ -15,9 +15,9 @@ scratch store that only borrows the project's).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
-import shlex
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from advisor import __version__
 from advisor.decide.answers import PROJECT_KEYS, collect
 from advisor.decide.engine import Recommendation, recommend
 from advisor.decide.rules import RuleSet
-from advisor.errors import InputError
+from advisor.errors import AdvisorError, InputError
 from advisor.files import resolved
 from advisor.interrupts import deferred
 from advisor.project.apply import Write, apply_result, update_lock
@@ -54,7 +54,7 @@ from advisor.project.pristine import commit_message, find_base
 from advisor.project.record import RECORD_PATH, REPLAY_DEFAULTED, ProjectRecord, read_record
 from advisor.project.render import render_into, template_digest
 from advisor.project.settings import project_settings
-from advisor.text import shorten
+from advisor.text import shell_quote, shorten
 
 ChangeKind = Literal["added", "modified", "deleted", "conflict"]
 DIFF_LIMIT = 400_000  # characters of --dry-run diff; the rest is summarised
@@ -96,6 +96,7 @@ class UpdateResult:
     notes: tuple[str, ...] = ()
     recommended_other: str | None = None  # these answers now recommend another framework (or rule this one out)
     up_to_date: bool = False  # nothing new from advisor: no file touched
+    interrupted: bool = False  # a signal came while the result was written; it was written whole
 
     @property
     def conflicts(self) -> tuple[FileChange, ...]:
@@ -128,7 +129,8 @@ def update_project(ruleset: RuleSet, request: UpdateRequest) -> UpdateResult:
         notes.append(f"ignored {', '.join(ignored)} from --answers: an update keeps the project's own")
     plan, other = _plan(ruleset, record, collected.answers)
     manifest = load_manifest()
-    with tempfile.TemporaryDirectory(prefix="advisor-update-") as scratch_name:
+    lock = contextlib.nullcontext() if request.dry_run else update_lock(repository)
+    with lock, tempfile.TemporaryDirectory(prefix="advisor-update-") as scratch_name:
         scratch = Path(scratch_name)
         objects = scratch / "objects"
         objects.mkdir()
@@ -173,11 +175,24 @@ def update_project(ruleset: RuleSet, request: UpdateRequest) -> UpdateResult:
         tip = base.tip if base else None
         message = _update_message(answer_changes, plan)
         pristine = commit_tree(store, write_tree(store, theirs), [tip] if tip else [], message)
-        with update_lock(repository), deferred():  # a signal waits until the files, index and ref agree
-            apply_result(
-                repository, project, merged.git, objects, writes, merged.conflicts, pristine, tip, scratch / "backup",
-            )
-    return UpdateResult(project, plan, record, answer_changes, changes, False, "", tuple(notes), other)
+        failure: AdvisorError | None = None
+        interrupted = False
+        try:
+            with deferred():  # a signal waits until the files, index and ref agree
+                try:
+                    apply_result(
+                        repository, project, merged.git, objects, writes, merged.conflicts, pristine, tip,
+                        scratch / "backup",
+                    )
+                except AdvisorError as error:  # undone; raised below, whether or not a signal came meanwhile
+                    failure = error
+        except KeyboardInterrupt:
+            interrupted = True  # it came while the update was written: the update is complete
+        if failure is not None:
+            raise failure
+    return UpdateResult(
+        project, plan, record, answer_changes, changes, False, "", tuple(notes), other, interrupted=interrupted
+    )
 
 
 def _repository_of(project: Path) -> Repository:
@@ -185,7 +200,7 @@ def _repository_of(project: Path) -> Repository:
         raise InputError("advisor update merges with git, which is not installed (not on PATH)")
     repository = find_repository(project)
     if repository is None:
-        folder = shlex.quote(str(project))
+        folder = shell_quote(str(project))
         raise InputError(
             f"DIR: {project} is not in a git repository; advisor update merges with git. Make it one with "
             f"`git -C {folder} init -q && git -C {folder} add -A && git -C {folder} commit -qm 'My project'`, "
@@ -303,6 +318,8 @@ def _your_files(store: Git, project: Path, relevant: set[str]) -> dict[str, Entr
         file = project / path
         if not os.path.lexists(file) or (file.is_dir() and not file.is_symlink()):
             entries.pop(path, None)  # deleted on disk
+        elif not file.is_symlink() and not file.is_file():  # a FIFO or a device: reading it could hang
+            raise InputError(f"DIR: {shorten(path, 200)} is not a regular file; move it away or commit a file there")
         elif path in changed or path not in entries or _kind_changed(file, entries[path]):
             to_hash.append(path)
     entries.update(hash_files(git, project, to_hash, filters=True))

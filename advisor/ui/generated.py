@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
-
 from advisor.catalog import load_catalog
 from advisor.project.create import CreatedProject
+from advisor.text import shell_quote
 from advisor.ui.layout import print_command, print_hanging
 from advisor.ui.text import make_console, plain
 
@@ -40,7 +39,7 @@ def print_generated(created: CreatedProject) -> None:
     if vcs.detail:
         print_hanging(console, vcs.detail, "  git:       ", first_style="yellow" if vcs.kind == "none" else "")
     console.print("\nNext:")
-    folder = shlex.quote(str(path))
+    folder = shell_quote(str(path))
     print_command(console, f"cd {folder}")
     # The framework first, built for the hardware: installing the project alone would let pip pick a
     # default build (on Linux, PyTorch's multi-GB CUDA wheel even for a CPU project).

@@ -30,7 +30,7 @@ def print_trace(rec: Recommendation, console: Console) -> None:
 
     table = Table(title="Every rule, matched or not", show_lines=False)
     for column in ("rule", "kind", "matched", "why / why not"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a rule id is folded at narrow widths, never cut
     for outcome in rec.evaluation.outcomes:
         detail = outcome.result.text if outcome.matched else "; ".join(outcome.result.why_not())
         cells = (outcome.rule.id, outcome.kind, "yes" if outcome.matched else "no", detail)

@@ -5,11 +5,11 @@ A conflicted update never reads as a success: it names every conflicted file and
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING
 
 from advisor.project.record import RECORD_PATH
 from advisor.project.update import FileChange, UpdateResult
+from advisor.text import shell_join, shell_quote
 from advisor.ui.layout import print_command, print_hanging
 from advisor.ui.text import make_console, printable
 
@@ -45,13 +45,13 @@ def framework_note(result: UpdateResult) -> tuple[str, str | None] | None:
         f"these answers {reason}; an update never switches frameworks, so the project stays {kept}. "
         f"For a {rec.label(other)} project from the same answers:"
     )
-    return text, shlex.join(command)
+    return text, shell_join(command)
 
 
 def print_update(result: UpdateResult, show_diff: bool = True) -> None:
 
     console = make_console()
-    folder = shlex.quote(str(result.path))
+    folder = shell_quote(str(result.path))
     where = str(result.path)
     conflicts = len(result.conflicts)
     if result.up_to_date:
@@ -63,8 +63,10 @@ def print_update(result: UpdateResult, show_diff: bool = True) -> None:
     elif conflicts:
         print_hanging(
             console,
-            f"in {conflicts} file(s): the update of {where} is merged except these, which hold git's "
-            "<<<<<<< / ======= / >>>>>>> markers (yours above, advisor's below)",
+            f"in {conflicts} file(s): the update of {where} is merged except these, which need your decision "
+            "(a text file holds git's <<<<<<< / ======= / >>>>>>> markers, yours above, advisor's below; "
+            "a binary file keeps yours; a file git had to move aside is kept under NAME~yours or "
+            "NAME~advisor-update)",
             "CONFLICTS ", first_style="red",
         )
     else:
@@ -79,10 +81,12 @@ def print_update(result: UpdateResult, show_diff: bool = True) -> None:
         return
     console.print("\nNext:")
     if result.conflicts:
-        hint = "# edit each conflicted file (or run git mergetool), then mark it resolved:"
-        print_command(console, hint, style="dim")
-        paths = " ".join(shlex.quote(change.path) for change in result.conflicts)
-        print_command(console, f"git -C {folder} add -- {paths}")
+        marked = [change.path for change in result.conflicts if change.code in ("UU", "AA")]
+        if marked:
+            hint = "# edit each file with markers (or run git mergetool), then mark it resolved:"
+            print_command(console, hint, style="dim")
+            print_command(console, f"git -C {folder} add -- {' '.join(shell_quote(path) for path in marked)}")
+        print_command(console, "# what is left to decide (git add or git rm each):", style="dim")
         print_command(console, f"git -C {folder} status")
     else:
         print_command(console, f"git -C {folder} diff")

@@ -7,7 +7,6 @@ atomic, nothing is left on disk.
 
 from __future__ import annotations
 
-import shlex
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from advisor.errors import Aborted, InputError
 from advisor.files import resolved
 from advisor.project.render import check_destination
 from advisor.project.settings import DEFAULT_DESCRIPTION, validate_description, validate_name
+from advisor.text import shell_join
 from advisor.ui.text import make_console
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def equivalent_command(choices: WizardChoices) -> str:
     parts += ["--name", choices.name]
     if choices.description != DEFAULT_DESCRIPTION:
         parts += ["--description", choices.description]
-    return shlex.join(parts)
+    return shell_join(parts)
 
 
 def suggested_defaults() -> dict[str, str]:
@@ -296,7 +296,7 @@ def update_command(directory: Path, changes: Mapping[str, str]) -> str:
     parts = ["advisor", "update", str(directory)]
     for question_id, value in changes.items():
         parts += ["--answer", f"{question_id}={value}"]
-    return shlex.join(parts)
+    return shell_join(parts)
 
 
 def run_update_wizard(

@@ -196,3 +196,18 @@ def test_a_repository_owned_by_someone_else(tmp_path):
     assert "belongs to another user" in " ".join(result.stdout.split())
     update = run_advisor("update", str(outer / "p"))
     assert update.returncode == 2 and "belongs to another user" in update.stderr
+
+
+def test_a_fifo_where_a_file_was_is_refused_not_read(tmp_path):
+    project = new(tmp_path / "p")
+    (project / "README.md").unlink()
+    os.mkfifo(project / "README.md")
+    result = run_advisor("update", str(project), "-a", "deploy=android", "--allow-dirty")
+    assert result.returncode == 2 and "README.md is not a regular file" in result.stderr
+
+
+def test_a_lock_that_is_a_folder_is_busy_not_a_crash(tmp_path):
+    project = new(tmp_path / "p")
+    (project / ".git" / "advisor-update.lock").mkdir()
+    result = run_advisor("update", str(project), "-a", "deploy=android")
+    assert result.returncode == 2 and "another advisor update" in result.stderr

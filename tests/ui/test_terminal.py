@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -193,36 +194,79 @@ def test_no_progress_when_piped_or_json(tmp_path):
     assert json.loads(as_json.stdout)["passed"] == 6 and as_json.stderr == ""
 
 
-def complete(words: str, env: dict | None = None) -> list[str]:
-    """What bash completion offers for the command line `words` (the last word is the one being typed)."""
-    script = Path(sys.executable).with_name("advisor")
-    parts = words.split(" ")
-    result = subprocess.run(
-        [str(script)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
-        env={**os.environ, "_ADVISOR_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(parts) - 1),
-             **(env or {})},
-    )
+BASH_SESSION = """
+source "$1"
+COMP_LINE="$2"; COMP_POINT=${#2}; COMP_WORDBREAKS=$' \\t\\n"\\'><=;|&(:'
+compopt() { :; }
+_advisor_completion advisor
+printf '%s\\n' "${COMPREPLY[@]}"
+"""
+
+
+@pytest.fixture(scope="module")
+def completion_script(tmp_path_factory):
+    script = tmp_path_factory.mktemp("completion") / "advisor.bash"
+    shown = run_advisor("--show-completion", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+                                                   "SHELL": "/bin/bash"})
+    assert shown.returncode == 0, shown.stderr
+    script.write_text(shown.stdout)
+    return script
+
+
+def complete(script: Path, line: str) -> list[str]:
+    """What bash offers at the end of `line`, run through advisor's completion script as bash would."""
+    bin_dir = str(Path(sys.executable).parent)
+    result = subprocess.run(["bash", "-c", BASH_SESSION, "bash", str(script), line], capture_output=True, text=True,
+                            env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"]})
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
 
-@pytest.mark.skipif(not Path(sys.executable).with_name("advisor").exists(), reason="advisor's script is not installed")
-def test_completion_offers_question_ids_and_choices():
-    assert "deploy=" in complete("advisor recommend --answer de")
-    assert complete("advisor new x -a deploy=an") == ["deploy=android"]
-    assert set(complete("advisor recommend -a hardware=")) == {f"hardware={h}" for h in load_catalog().hardware}
-    assert complete("advisor new x --framework py") == ["pytorch"]
-    assert "update" in complete("advisor up")
-    shown = run_advisor("--show-completion", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": ""})
-    assert shown.returncode == 0
+@pytest.mark.skipif(shutil.which("bash") is None or not Path(sys.executable).with_name("advisor").exists(),
+                    reason="needs bash and advisor's script")
+def test_bash_completion_offers_question_ids_and_choices(completion_script):
+    assert "deploy=" in complete(completion_script, "advisor recommend --answer de")
+    assert complete(completion_script, "advisor new x -a deploy=an") == ["android"]  # bash replaces after '='
+    assert set(complete(completion_script, "advisor recommend -a hardware=")) == set(load_catalog().hardware)
+    assert complete(completion_script, "advisor new x --framework py") == ["pytorch"]
+    assert complete(completion_script, "advisor recommend --why-not t") == ["tensorflow"]
+    assert "update" in complete(completion_script, "advisor up")
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["wizard"], ["update"], ["recommend"], ["smoke"], ["doctor"],
+def test_zsh_and_fish_get_their_scripts():
+    for shell in ("zsh", "fish"):
+        shown = run_advisor("--show-completion", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+                                                       "SHELL": f"/usr/bin/{shell}"})
+        assert shown.returncode == 0 and "_ADVISOR_COMPLETE" in shown.stdout and "complete_" + shell in shown.stdout
+    for shell in ("zsh", "fish"):
+        env = {"_ADVISOR_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": "advisor recommend -a deploy=an",
+               "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+        offered = run_advisor(env=env)
+        assert offered.returncode == 0 and "deploy=android" in offered.stdout, offered.stdout + offered.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["rules"], ["new"], ["wizard"], ["update"], ["recommend"], ["smoke"], ["doctor"],
                                      ["questions"], ["rules", "check"]])
-def test_help_shows_examples(command):
-    result = at_width(100, *command, "--help")
-    assert result.returncode == 0
-    text = result.stdout
-    assert "Examples" in text
-    examples = text.split("Examples", 1)[1]
-    assert re.search(r"^\s*advisor \S", examples, re.MULTILINE), examples
+def test_help_shows_examples_whole_at_any_width(command):
+    for width in (40, 100):
+        result = at_width(width, *command, "--help")
+        assert result.returncode == 0
+        assert "Examples" in result.stdout
+        lines = [line.strip() for line in result.stdout.split("Examples", 1)[1].splitlines() if line.strip()]
+        assert lines and all(line.startswith("advisor ") for line in lines), (width, lines)
+        assert all(shlex.split(line)[0] == "advisor" for line in lines)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_printed_commands_work_for_paths_with_invisible_characters(tmp_path):
+    """A zero-width joiner (family emoji), a newline or ESC in a path: printed visibly, and still a command
+    that takes bash to the right folder."""
+    for name in ("fam_\U0001F468\u200d\U0001F469\u200d\U0001F467 two", "new\nline", "esc\x1b[31mred"):
+        project = tmp_path / name / "proj"
+        result = run_advisor("new", str(project), "--no-input", "-a", "task=tabular", "--no-git")
+        assert result.returncode == 0, result.stderr
+        line = next(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("cd "))
+        assert "\x1b" not in line and "\u200d" not in line
+        went = subprocess.run(["bash", "-c", f"{line} && pwd -P"], capture_output=True, cwd=tmp_path)
+        assert went.returncode == 0, went.stderr
+        assert went.stdout.rstrip(b"\n") == os.fsencode(project.resolve())
