@@ -107,19 +107,12 @@ def _no_color(value: bool) -> None:
 
 
 # Shell completion is typer's, attached by hand so that `advisor recommend` never pays for loading it.
-def _install_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+def _completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    """--install-completion and --show-completion."""
     if value and not ctx.resilient_parsing:
-        from advisor.cli.completion import install
+        from advisor.cli import completion
 
-        install(ctx)
-        raise typer.Exit()
-
-
-def _show_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        from advisor.cli.completion import show
-
-        show(ctx)
+        (completion.install if param.name == "install_completion" else completion.show)(ctx)
         raise typer.Exit()
 
 
@@ -141,14 +134,14 @@ def _root(
     install_completion: Annotated[
         bool,
         typer.Option(
-            "--install-completion", callback=_install_completion, is_eager=True, expose_value=False,
+            "--install-completion", callback=_completion, is_eager=True, expose_value=False,
             help="Install shell completion (bash, zsh, fish) for the current shell.",
         ),
     ] = False,
     show_completion: Annotated[
         bool,
         typer.Option(
-            "--show-completion", callback=_show_completion, is_eager=True, expose_value=False,
+            "--show-completion", callback=_completion, is_eager=True, expose_value=False,
             help="Print the completion script for the current shell, to install it yourself.",
         ),
     ] = False,

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import InputError
-from advisor.project.git import Entry, Git, GitError, Repository, private_index
+from advisor.project.git import (
+    Entry,
+    Git,
+    GitError,
+    Repository,
+    fill_index,
+    index_record,
+    private_index,
+    removal_record,
+)
 from advisor.project.pristine import pristine_ref
 
 LOCK_NAME = "advisor-update.lock"
@@ -174,12 +183,7 @@ def _checkout(repository: Repository, writes: list[Write]) -> None:
         return
     git = repository.git()
     with private_index(git) as indexed:
-        listing = b"".join(
-            f"{write.entry.mode} {write.entry.oid}\t".encode()
-            + repository.project_path(write.path).encode("utf-8", "surrogateescape") + b"\0"
-            for write in writes if write.entry is not None
-        )
-        indexed.run("update-index", "--add", "-z", "--index-info", input=listing)
+        fill_index(indexed, {repository.project_path(w.path): w.entry for w in writes if w.entry is not None})
         names = b"".join(repository.project_path(w.path).encode("utf-8", "surrogateescape") + b"\0" for w in writes)
         indexed.run("checkout-index", "-f", "-z", "--stdin", input=names)
 
@@ -188,13 +192,11 @@ def _stage(repository: Repository, conflicts: Mapping[str, Mapping[int, Entry]])
     """Give each conflicted file git's three stages in the project's index (base, yours, advisor's)."""
     if not conflicts:
         return
-    zero = "0" * (64 if repository.object_format == "sha256" else 40)
     lines = []
     for path, stages in sorted(conflicts.items()):
-        name = repository.project_path(path).encode("utf-8", "surrogateescape")
-        lines.append(f"0 {zero}\t".encode() + name + b"\0")
-        for stage, entry in sorted(stages.items()):
-            lines.append(f"{entry.mode} {entry.oid} {stage}\t".encode() + name + b"\0")
+        name = repository.project_path(path)
+        lines.append(removal_record(name, repository.object_format))
+        lines += [index_record(name, entry, stage) for stage, entry in sorted(stages.items())]
     repository.git().run("update-index", "-z", "--index-info", input=b"".join(lines))
 
 
@@ -218,11 +220,7 @@ def _restore(project: Path, backup: Path, backed_up: list[str], created: list[st
 def _restore_index(repository: Repository, saved: bytes, conflicts: list[str]) -> None:
     if not conflicts:
         return
-    zero = "0" * (64 if repository.object_format == "sha256" else 40)
-    removal = b"".join(
-        f"0 {zero}\t".encode() + repository.project_path(path).encode("utf-8", "surrogateescape") + b"\0"
-        for path in conflicts
-    )
+    removal = b"".join(removal_record(repository.project_path(path), repository.object_format) for path in conflicts)
     with contextlib.suppress(GitError):
         repository.git().run("update-index", "-z", "--index-info", input=removal + saved)
 

@@ -225,15 +225,27 @@ def private_index(git: Git) -> Iterator[Git]:
         yield git.with_env(GIT_INDEX_FILE=str(Path(folder) / "index"))
 
 
+def index_record(path: str, entry: Entry, stage: int = 0) -> bytes:
+    """One record for `git update-index -z --index-info`."""
+    return f"{entry.mode} {entry.oid} {stage}\t".encode() + path.encode("utf-8", "surrogateescape") + b"\0"
+
+
+def removal_record(path: str, object_format: str) -> bytes:
+    """The `--index-info` record that drops every stage of `path` (mode 0, the null object id)."""
+    return index_record(path, Entry("0", "0" * (64 if object_format == "sha256" else 40)))
+
+
+def fill_index(git: Git, tree: Tree) -> None:
+    """Add `tree`'s files to the index `git` uses (stage 0)."""
+    listing = b"".join(index_record(path, entry) for path, entry in sorted(tree.items()))
+    if listing:
+        git.run("update-index", "--add", "-z", "--index-info", input=listing)
+
+
 def write_tree(git: Git, tree: Tree) -> str:
     """The object id of a tree holding exactly `tree`."""
     with private_index(git) as indexed:
-        listing = b"".join(
-            f"{entry.mode} {entry.oid}\t".encode() + path.encode("utf-8", "surrogateescape") + b"\0"
-            for path, entry in sorted(tree.items())
-        )
-        if listing:
-            indexed.run("update-index", "--add", "-z", "--index-info", input=listing)
+        fill_index(indexed, tree)
         return indexed.text("write-tree")
 
 

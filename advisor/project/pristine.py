@@ -24,6 +24,7 @@ from advisor.project.git import (
     Repository,
     Tree,
     commit_tree,
+    fill_index,
     find_repository,
     git_available,
     hash_files,
@@ -97,11 +98,7 @@ def _new_repository(project: Path, files: list[str], message: str) -> VersionCon
     try:
         git.run("init", "-q")
         entries = hash_files(git, project, files)
-        listing = b"".join(
-            f"{entry.mode} {entry.oid}\t".encode() + path.encode("utf-8", "surrogateescape") + b"\0"
-            for path, entry in sorted(entries.items())
-        )
-        git.run("update-index", "--add", "-z", "--index-info", input=listing)
+        fill_index(git, entries)  # the repository's own index: the working tree is exactly this commit
         commit = commit_tree(git, git.text("write-tree"), [], message)
         git.run("update-ref", "-m", "advisor new", "HEAD", commit)
         git.run("update-ref", "-m", "advisor new", PRISTINE_REF, commit)

@@ -99,15 +99,16 @@ class ProgressLog:
         self.running: str | None = None
         self._failed_ids: set[str] = set()
 
-    def poll(self) -> None:
+    def poll(self) -> int:
+        """Read what the log gained since the last poll (at most 1 MiB); returns how many bytes."""
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         try:
             descriptor = os.open(self._path, flags)
         except OSError:
-            return
+            return 0
         try:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode) or self._offset > REPORT_LIMIT:
-                return
+                return 0
             os.lseek(descriptor, self._offset, os.SEEK_SET)
             data = os.read(descriptor, 1 << 20)
         finally:
@@ -127,6 +128,7 @@ class ProgressLog:
                 self.finished += 1
                 if text == self.running:
                     self.running = None
+        return len(data)
 
     def snapshot(self, elapsed_s: float) -> SmokeProgress:
         running = shorten(self.running, 200) if self.running else None
@@ -335,23 +337,11 @@ def _wait(
 
 
 def read_progress(path: Path) -> tuple[str | None, int]:
-    """(the test started but not finished, how many finished) from the progress plugin's log."""
-    running: str | None = None
-    finished = 0
-    try:
-        data = read_regular_file(path, REPORT_LIMIT, follow_links=False, truncate=True)
-    except (OSError, FileRefused):
-        return None, 0
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    for line in lines:
-        event, _, nodeid = line.partition("\t")
-        if event == "start":
-            running = nodeid
-        elif event == "finish":
-            finished += 1
-            if nodeid == running:
-                running = None
-    return (shorten(running, NAME_LIMIT) if running else None), finished
+    """(the test started but not finished, how many finished) from the progress plugin's whole log."""
+    log = ProgressLog(path)
+    while log.poll():
+        pass
+    return (shorten(log.running, NAME_LIMIT) if log.running else None), log.finished
 
 
 class _Tail:

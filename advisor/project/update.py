@@ -16,7 +16,6 @@ scratch store that only borrows the project's).
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -116,9 +115,10 @@ def update_project(ruleset: RuleSet, request: UpdateRequest) -> UpdateResult:
     project = resolved(request.directory, "DIR")
     record = read_record(project)
     repository = _repository_of(project)
-    _refuse_unresolved(repository, project)
+    status = _status(project)
+    _refuse_unresolved(status)
     if not request.allow_dirty:
-        _refuse_uncommitted(repository, project)
+        _refuse_uncommitted(repository, project, status)
     collected = collect(
         ruleset.questionnaire, request.answer_flags, request.answers_file, base=_recorded_answers(record)
     )
@@ -209,7 +209,7 @@ def _repository_of(project: Path) -> Repository:
     return repository
 
 
-def _status(repository: Repository, project: Path) -> list[tuple[str, str]]:
+def _status(project: Path) -> list[tuple[str, str]]:
     """(two-letter code, path) for each changed, unmerged or untracked file in the project's folder."""
     output = Git(project).run(
         "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", "."
@@ -221,8 +221,8 @@ def _status(repository: Repository, project: Path) -> list[tuple[str, str]]:
     return entries
 
 
-def _refuse_unresolved(repository: Repository, project: Path) -> None:
-    unmerged = [path for code, path in _status(repository, project) if code in CONFLICT_KINDS]
+def _refuse_unresolved(status: list[tuple[str, str]]) -> None:
+    unmerged = [path for code, path in status if code in CONFLICT_KINDS]
     if unmerged:
         raise InputError(
             f"DIR: {len(unmerged)} file(s) still have conflicts ({_listed(unmerged)}); resolve them and "
@@ -232,12 +232,11 @@ def _refuse_unresolved(repository: Repository, project: Path) -> None:
 
 def uncommitted_changes(project: Path) -> list[str]:
     """The project's files with uncommitted changes (empty when it is not in git: the update will say so)."""
-    repository = find_repository(resolved(project, "DIR"))
-    return [] if repository is None else [path for _, path in _status(repository, resolved(project, "DIR"))]
+    folder = resolved(project, "DIR")
+    return [] if find_repository(folder) is None else [path for _, path in _status(folder)]
 
 
-def _refuse_uncommitted(repository: Repository, project: Path) -> None:
-    status = _status(repository, project)
+def _refuse_uncommitted(repository: Repository, project: Path, status: list[tuple[str, str]]) -> None:
     changed = [path for _, path in status]
     if not changed:
         return
@@ -265,8 +264,11 @@ def _recorded_answers(record: ProjectRecord) -> dict[str, Any]:
 
 
 def _differs(value: Any, record: ProjectRecord, key: str) -> bool:
-    current = {"name": record.name, "description": record.description, "framework": record.framework}[key]
-    return str(value).strip().lower() not in (current.lower(), "auto" if key == "framework" else current.lower())
+    """An answers file's project setting that is not the project's own (`auto` keeps the framework)."""
+    text = str(value).strip()
+    if key == "framework":
+        return text.lower() not in ("auto", record.framework)
+    return text != (record.name if key == "name" else record.description)
 
 
 def _plan(ruleset: RuleSet, record: ProjectRecord, answers: Mapping[str, str]) -> tuple[GenerationPlan, str | None]:
@@ -454,31 +456,17 @@ def _update_message(answer_changes: tuple[AnswerChange, ...], plan: GenerationPl
 
 
 def _diff(scratch: Git, yours: Tree, writes: list[Write]) -> str:
-    """A unified diff from your files to the result, in repository form (as `git diff` shows it after)."""
-    parts: list[str] = []
-    size = 0
+    """git's diff from your files to the result, in repository form (as `git diff` shows it after)."""
+    result = dict(yours)
     for write in writes:
-        before = _blob(scratch, yours.get(write.path))
-        after = _blob(scratch, write.entry)
-        old = f"a/{write.path}" if write.path in yours else "/dev/null"
-        new = f"b/{write.path}" if write.entry is not None else "/dev/null"
-        if b"\0" in before or b"\0" in after:
-            text = f"Binary files {old} and {new} differ\n"
+        if write.entry is None:
+            result.pop(write.path, None)
         else:
-            lines = difflib.unified_diff(
-                before.decode("utf-8", "replace").splitlines(keepends=True),
-                after.decode("utf-8", "replace").splitlines(keepends=True), old, new,
-            )
-            text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-        if not text:  # a mode change only
-            text = f"--- {old}\n+++ {new}\n(file mode changed)\n"
-        if size + len(text) > DIFF_LIMIT:
-            parts.append(f"... the diff goes on ({len(writes)} files in all); run without --dry-run and `git diff`\n")
-            break
-        parts.append(text)
-        size += len(text)
-    return "".join(parts)
-
-
-def _blob(git: Git, entry: Entry | None) -> bytes:
-    return b"" if entry is None else git.run("cat-file", "blob", entry.oid).stdout
+            result[write.path] = write.entry
+    before, after = write_tree(scratch, yours), write_tree(scratch, result)
+    output = scratch.run("diff", "--no-color", "--no-renames", "--no-ext-diff", "--no-textconv", before, after).stdout
+    text = output.decode("utf-8", "replace")
+    if len(text) > DIFF_LIMIT:
+        cut = text.rfind("\ndiff --git ", 0, DIFF_LIMIT) + 1 or DIFF_LIMIT
+        text = text[:cut] + f"... the diff goes on ({len(writes)} files in all); run without --dry-run and `git diff`\n"
+    return text
