@@ -438,3 +438,33 @@ def test_data_you_replaced_is_kept_when_the_template_changes_it(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "data" / "corpus.txt").read_text() == "Our own text, all of it.\n"
     assert "data/corpus.txt" not in said(result)
+
+
+SWEEP = [  # every task starter, both frameworks in turn, with a deploy target and a scale that add and drop files
+    ("pytorch", "vision", "android", "multi-gpu"), ("tensorflow", "nlp", "browser", "multi-node"),
+    ("pytorch", "llm", "ios", "multi-node"), ("tensorflow", "generative", "microcontroller", "multi-gpu"),
+    ("pytorch", "audio", "edge", "single"), ("tensorflow", "tabular", "android", "multi-gpu"),
+    ("pytorch", "rl", "server", "multi-gpu"), ("tensorflow", "other", "ios", "single"),
+]
+
+
+@pytest.mark.parametrize("framework, task, deploy, scale", SWEEP)
+def test_an_update_gives_what_new_gives_for_every_starter(tmp_path, framework, task, deploy, scale):
+    project = tmp_path / "p"
+    made = run_advisor("new", str(project), "--no-input", "--framework", framework, "-a", f"task={task}")
+    assert made.returncode == 0, made.stderr
+    config = project / "configs" / "train.yaml"
+    config.write_text(config.read_text() + "# ours\n")
+    commit_all(project)
+    result = update(project, "-a", f"deploy={deploy}", "-a", f"scale={scale}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    fresh = tmp_path / "fresh"
+    args = ["--no-input", "--no-git", "--framework", framework, "--name", "p"]
+    answers = ["-a", f"task={task}", "-a", f"deploy={deploy}", "-a", f"scale={scale}"]
+    assert run_advisor("new", str(fresh), *args, *answers).returncode == 0
+    (fresh / "configs" / "train.yaml").write_text((fresh / "configs" / "train.yaml").read_text() + "# ours\n")
+    assert tree_bytes(project) == tree_bytes(fresh)
+    modes = {p.relative_to(project): p.stat().st_mode & 0o111 for p in (project / "scripts").glob("*")} if (
+        project / "scripts").is_dir() else {}
+    assert modes == ({p.relative_to(fresh): p.stat().st_mode & 0o111 for p in (fresh / "scripts").glob("*")} if (
+        fresh / "scripts").is_dir() else {})

@@ -1,8 +1,12 @@
 """`advisor update` against hostile settings and failures: each test is a finding of a hostile review."""
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -211,3 +215,28 @@ def test_a_lock_that_is_a_folder_is_busy_not_a_crash(tmp_path):
     (project / ".git" / "advisor-update.lock").mkdir()
     result = run_advisor("update", str(project), "-a", "deploy=android")
     assert result.returncode == 2 and "another advisor update" in result.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_mid_update_leaves_the_project_as_it_was_or_updated_whole(tmp_path, signum):
+    outcomes = set()
+    for delay in (0.3, 0.6, 0.9, 1.3):
+        project = new(tmp_path / f"{signum.name}-{delay}")
+        before = tree_bytes(project)
+        run = subprocess.Popen([sys.executable, "-m", "advisor", "update", str(project), "-a", "deploy=android"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               env={**os.environ, "NO_COLOR": "1"})
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signum)  # the whole group, as a terminal's Ctrl-C does
+        _, stderr = run.communicate(timeout=120)
+        assert "Traceback" not in stderr and run.returncode in (0, 130), (run.returncode, stderr)
+        outcomes.add(run.returncode)
+        exporters = {p.name for p in (project / "src").glob("*/export/*.py")}
+        if "executorch.py" in exporters:  # updated: whole, the record and the pristine ref agree
+            assert 'deploy: "android"' in (project / ".advisor" / "answers.yaml").read_text()
+            assert "deploy=android" in git(project, "log", "-1", "--format=%s", PRISTINE_REF)
+        else:  # untouched
+            assert tree_bytes(project) == before and git(project, "status", "--porcelain") == ""
+        assert not (project / ".git" / "advisor-update.lock").exists()
+    assert 130 in outcomes  # some runs were stopped, and each left a consistent project
